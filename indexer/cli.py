@@ -1,0 +1,101 @@
+"""Command line: python -m indexer {rebuild,search,stats}."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+from html import unescape
+
+from .build import RebuildError, rebuild
+from .paths import DEFAULT_INDEX, DEFAULT_SOURCE
+from .query import QueryError
+from .search import DEFAULT_PER_PAGE, SearchEngine
+from .stemming import DEFAULT_STEMMER, STEMMERS
+from .store import IndexMissing, RebuildBusy
+
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+
+
+def _terminal_text(html: str, color: bool) -> str:
+    """Snippet HTML for a terminal: matches in bold (or [brackets]), entities decoded."""
+    marked = _MARK.sub((lambda m: f"\033[1;33m{m.group(1)}\033[0m") if color else r"[\1]", html)
+    return unescape(marked)
+
+
+def cmd_rebuild(args) -> int:
+    report = rebuild(args.source, args.index, stemmer=args.stemmer, progress=not args.quiet)
+    print(report.summary())
+    return 0
+
+
+def cmd_search(args) -> int:
+    engine = SearchEngine(args.index)
+    page = engine.search(args.query, page=args.page, per_page=args.limit)
+    if args.json:
+        print(json.dumps(page.to_json(), ensure_ascii=False, indent=2))
+        return 0
+    color = sys.stdout.isatty()
+    note = " (no document has every word; showing documents with any of them)" if page.relaxed else ""
+    print(f"{page.total} result(s) for {args.query!r} in {page.took_ms:.1f} ms{note}")
+    first = (page.page - 1) * page.per_page
+    for rank, hit in enumerate(page.hits, first + 1):
+        print(f"\n{rank}. {_terminal_text(hit.title_html, color)}  [{hit.id}]  score {hit.score:.3f}")
+        print("   " + _terminal_text(hit.snippet, color))
+    return 0
+
+
+def cmd_stats(args) -> int:
+    stats = SearchEngine(args.index).stats()
+    if args.json:
+        print(json.dumps(stats, ensure_ascii=False, indent=2))
+        return 0
+    print(f"index:     {stats['index']}")
+    print(f"documents: {stats['documents']}")
+    print(f"size:      {stats['size_bytes'] / 1024:.1f} KiB")
+    print(f"built:     {stats['built'].get('built_at')} from {stats['built'].get('source')}")
+    for name, info in stats["fields"].items():
+        print(f"  {name:<11} {info['unique_terms']:>8} unique terms {info['tokens']:>10} tokens")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m indexer", description="Arabic full-text search engine")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("rebuild", help="build the index from a folder of documents")
+    p.add_argument("--source", type=Path, default=DEFAULT_SOURCE,
+                   help=f"folder of .txt/.md/.json/.jsonl/.html files (default: {DEFAULT_SOURCE})")
+    p.add_argument("--stemmer", choices=sorted(STEMMERS), default=DEFAULT_STEMMER)
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_rebuild)
+
+    p = sub.add_parser("search", help="search the index and print ranked results")
+    p.add_argument("query")
+    p.add_argument("--limit", type=int, default=DEFAULT_PER_PAGE, help="results per page")
+    p.add_argument("--page", type=int, default=1)
+    p.add_argument("--json", action="store_true", help="print the JSON the web API returns")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("stats", help="print document and term counts")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_stats)
+
+    for p in sub.choices.values():
+        p.add_argument("--index", type=Path, default=DEFAULT_INDEX,
+                       help=f"index folder (default: {DEFAULT_INDEX})")
+    return parser
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except QueryError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    except (RebuildError, RebuildBusy, IndexMissing) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1

@@ -1,0 +1,197 @@
+"""Reading a folder of documents: text, Markdown, JSON, JSON Lines and HTML.
+
+Every file yields either documents or a ``Skipped`` record with a reason a
+person can act on; one bad file never stops the others from being read.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
+JSON_SUFFIXES = {".json", ".jsonl"}
+HTML_SUFFIXES = {".html", ".htm"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | JSON_SUFFIXES | HTML_SUFFIXES
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+@dataclass
+class Document:
+    id: str
+    title: str
+    body: str
+    path: str
+    url: str | None = None
+    date: str | None = None
+    source: str | None = None
+
+
+@dataclass
+class Skipped:
+    path: str
+    reason: str
+
+
+class UnreadableFile(Exception):
+    """A file (or a record in it) that cannot become a document; the message says why."""
+
+
+@dataclass
+class SourceReport:
+    documents: int = 0
+    files: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def list_source_files(source: Path) -> list[Path]:
+    """Every non-hidden file below ``source``, in a stable order."""
+    found = []
+    for root, dirs, files in os.walk(source):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(Path(root) / name for name in sorted(files) if not name.startswith("."))
+    return found
+
+
+def decode(data: bytes) -> str:
+    """Bytes -> text: UTF-8 (with or without BOM) or UTF-16 with a BOM."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise UnreadableFile(f"broken UTF-16 at byte {exc.start}") from None
+    if b"\x00" in data:
+        raise UnreadableFile("binary file (contains NUL bytes)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(
+            f"not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start} "
+            "(convert the file to UTF-8)"
+        ) from None
+
+
+def split_title(text: str, markdown: bool = False) -> tuple[str, str]:
+    """Title = first non-empty line, body = the rest."""
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if line.strip():
+            title = line.strip()
+            if markdown:
+                title = title.lstrip("#").strip()
+            return title, "\n".join(lines[i + 1:]).strip("\n")
+    return "", ""
+
+
+def _read_text(doc_id: str, text: str, markdown: bool) -> list[Document]:
+    title, body = split_title(text, markdown)
+    return [Document(id=doc_id, title=title, body=body, path=doc_id)]
+
+
+def _read_html(doc_id: str, text: str) -> list[Document]:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(text, "html.parser")
+    title_tag = soup.find("title") or soup.find("h1")
+    title = title_tag.get_text(" ", strip=True) if title_tag else ""
+    for hidden in soup(["script", "style", "noscript", "template", "head"]):
+        hidden.decompose()
+    root = soup.body or soup
+    lines = [line.strip() for line in root.get_text("\n").splitlines()]
+    body = "\n".join(line for line in lines if line)
+    if not title:
+        title, body = split_title(body)
+    return [Document(id=doc_id, title=title, body=body, path=doc_id)]
+
+
+def _optional_str(record: dict, key: str) -> str | None:
+    value = record.get(key)
+    return None if value is None else str(value)
+
+
+def _record_to_document(record, path: str) -> Document:
+    if not isinstance(record, dict):
+        raise UnreadableFile(f"expected an object, got {type(record).__name__}")
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise UnreadableFile('missing or empty "text"')
+    doc_id = record.get("id")
+    if doc_id is None or str(doc_id).strip() == "":
+        raise UnreadableFile('missing "id"')
+    title = record.get("title")
+    return Document(
+        id=str(doc_id),
+        title=str(title).strip() if title is not None else "",
+        body=text,
+        path=path,
+        url=_optional_str(record, "url"),
+        date=_optional_str(record, "date"),
+        source=_optional_str(record, "source"),
+    )
+
+
+def _read_json_records(path: str, text: str, lines: bool) -> Iterator[Document | Skipped]:
+    if lines:
+        for number, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                yield _record_to_document(json.loads(line), path)
+            except json.JSONDecodeError as exc:
+                yield Skipped(f"{path}:{number}", f"invalid JSON: {exc.msg}")
+            except UnreadableFile as exc:
+                yield Skipped(f"{path}:{number}", str(exc))
+        return
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UnreadableFile(f"invalid JSON at line {exc.lineno}: {exc.msg}") from None
+    if isinstance(data, dict) and isinstance(data.get("documents"), list):
+        data = data["documents"]
+    records = data if isinstance(data, list) else [data]
+    for number, record in enumerate(records, 1):
+        try:
+            yield _record_to_document(record, path)
+        except UnreadableFile as exc:
+            yield Skipped(f"{path}#{number}", str(exc))
+
+
+def read_file(file: Path, source: Path) -> Iterator[Document | Skipped]:
+    """The documents in one file, or the reasons it (or a record in it) was skipped."""
+    rel = file.relative_to(source).as_posix()
+    suffix = file.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        yield Skipped(rel, f"unsupported file type {suffix or '(none)'}")
+        return
+    try:
+        size = file.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise UnreadableFile(f"too large ({size // (1024 * 1024)} MiB; limit {MAX_FILE_BYTES // (1024 * 1024)} MiB)")
+        data = file.read_bytes()
+        if not data.strip():
+            raise UnreadableFile("empty file")
+        text = decode(data)
+        if not text.strip():
+            raise UnreadableFile("empty file")
+        if suffix in JSON_SUFFIXES:
+            yield from _read_json_records(rel, text, lines=suffix == ".jsonl")
+            return
+        if suffix in HTML_SUFFIXES:
+            docs = _read_html(rel, text)
+        else:
+            docs = _read_text(rel, text, markdown=suffix != ".txt")
+        for doc in docs:
+            if not (doc.title.strip() or doc.body.strip()):
+                raise UnreadableFile("no text in the file")
+        yield from docs
+    except UnreadableFile as exc:
+        yield Skipped(rel, str(exc))
+    except OSError as exc:
+        yield Skipped(rel, f"cannot read: {exc.strerror or exc}")

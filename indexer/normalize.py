@@ -1,0 +1,79 @@
+"""Arabic character normalization, one word at a time.
+
+Like Lucene's ArabicNormalizer this is one small table of character rules,
+applied with ``str.translate``.  It works on a single token so the analysis
+chain can normalize after tokenizing and keep each token's offsets pointing
+into the original, unnormalized text.
+"""
+
+from functools import lru_cache
+import re
+import unicodedata
+
+from pyarabic import araby
+
+# Unicode ranges of marks that carry no letter identity for search.
+_HARAKAT = range(0x064B, 0x0660)  # fathatan .. wavy hamza below: tashkeel, shadda, sukun, tanween
+_QURANIC_MARKS = range(0x06D6, 0x06EE)  # small high ligatures, sajdah and stop marks
+_ARABIC_SIGNS = range(0x0610, 0x061B)  # honorific signs written above letters
+_INVISIBLE = [
+    0x00AD,  # soft hyphen
+    0x061C,  # Arabic letter mark
+    0x200B, 0x200C, 0x200D, 0x200E, 0x200F,  # zero-width space, (non-)joiner, LRM, RLM
+    *range(0x202A, 0x202F),  # bidi embeddings and overrides
+    *range(0x2066, 0x206A),  # bidi isolates
+    0xFEFF,  # zero-width no-break space / BOM
+]
+
+_TABLE = {
+    # Alef forms: hamza above and below, madda, wasla -> bare alef.
+    ord(araby.ALEF_HAMZA_ABOVE): araby.ALEF,
+    ord(araby.ALEF_HAMZA_BELOW): araby.ALEF,
+    ord(araby.ALEF_MADDA): araby.ALEF,
+    ord(araby.ALEF_WASLA): araby.ALEF,
+    # Final forms that writers use interchangeably.
+    ord(araby.ALEF_MAKSURA): araby.YEH,
+    ord(araby.TEH_MARBUTA): araby.HEH,
+    # Persian and Urdu letters that appear in Arabic-script news copy.
+    0x06CC: araby.YEH,  # farsi yeh
+    0x06D2: araby.YEH,  # yeh barree
+    0x06A9: araby.KAF,  # keheh
+    0x06C0: araby.HEH,  # heh with yeh above
+    0x06C1: araby.HEH,  # heh goal
+    0x06BE: araby.HEH,  # heh doachashmee
+    0x06D5: araby.HEH,  # ae
+    # Elongation carries no meaning.
+    ord(araby.TATWEEL): None,
+    # Superscript (dagger) alef.
+    ord(araby.MINI_ALEF): None,
+}
+_TABLE.update({cp: None for cp in (*_HARAKAT, *_QURANIC_MARKS, *_ARABIC_SIGNS, *_INVISIBLE)})
+# Arabic-Indic and Eastern Arabic-Indic digits -> ASCII digits.
+_TABLE.update({0x0660 + d: str(d) for d in range(10)})
+_TABLE.update({0x06F0 + d: str(d) for d in range(10)})
+
+# Presentation forms (ligatures such as U+FEFB lam-alef) need NFKC to become letters.
+_PRESENTATION_FORMS = ("\uFB50", "\uFDFF", "\uFE70", "\uFEFC")
+
+
+def _has_presentation_forms(word: str) -> bool:
+    lo1, hi1, lo2, hi2 = _PRESENTATION_FORMS
+    return any(lo1 <= ch <= hi1 or lo2 <= ch <= hi2 for ch in word)
+
+
+@lru_cache(maxsize=200_000)
+def normalize_word(word: str) -> str:
+    """Return the search form of one token ('' when nothing searchable is left).
+
+    Cached because running text repeats the same few thousand words.
+    """
+    if _has_presentation_forms(word):
+        word = unicodedata.normalize("NFKC", word)
+    return word.translate(_TABLE).lower()
+
+
+# A regex character class of everything normalization deletes: the tokenizer
+# lets these run inside a word (Python's \w does not match harakat).
+IGNORABLE_CLASS = "[" + "".join(
+    re.escape(chr(cp)) for cp, repl in sorted(_TABLE.items()) if repl is None
+) + "]"

@@ -1,0 +1,239 @@
+"""The search engine: ranked, paginated results with highlighted snippets.
+
+It knows nothing of the web; the web app and the command line both call it.
+A searcher is opened once per thread and reused until a rebuild publishes a
+new index generation, which the next search notices and opens.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh import scoring
+
+from . import store
+from .highlight import highlight_all, snippet
+from .query import MatchTerms, QueryError, parse_query
+from .schema import ANALYSIS_VERSION
+
+MAX_PAGE = 100
+MAX_PER_PAGE = 50
+DEFAULT_PER_PAGE = 10
+
+
+@dataclass
+class Hit:
+    id: str
+    title: str
+    title_html: str
+    score: float
+    snippet: str
+    path: str | None
+    url: str | None
+    date: str | None
+    source: str | None
+
+
+@dataclass
+class SearchPage:
+    query: str
+    total: int
+    page: int
+    per_page: int
+    took_ms: float
+    hits: list[Hit]
+    # True when no document had every word and the results match any of them.
+    relaxed: bool = False
+    ignored_words: list[str] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return min(MAX_PAGE, -(-self.total // self.per_page)) if self.total else 0
+
+    def to_json(self, doc_url=None) -> dict:
+        """The JSON shape of the web API; ``doc_url(id)`` gives each result's link."""
+        return {
+            "query": self.query,
+            "total": self.total,
+            "page": self.page,
+            "per_page": self.per_page,
+            "pages": self.pages,
+            "took_ms": self.took_ms,
+            "relaxed": self.relaxed,
+            "ignored_words": self.ignored_words,
+            "results": [
+                {
+                    "id": hit.id,
+                    "title": hit.title,
+                    "score": hit.score,
+                    "snippet": hit.snippet,
+                    "url": doc_url(hit.id) if doc_url else None,
+                    "path": hit.path,
+                    "source_url": hit.url,
+                    "date": hit.date,
+                    "source": hit.source,
+                }
+                for hit in self.hits
+            ],
+        }
+
+
+@dataclass
+class DocumentView:
+    id: str
+    title: str
+    title_html: str
+    body_html: str
+    path: str | None
+    url: str | None
+    date: str | None
+    source: str | None
+    matches: int
+
+
+class _Opened:
+    """One index generation opened by one thread."""
+
+    def __init__(self, gen: Path):
+        self.gen = gen
+        self.meta = store.read_meta(gen)
+        self.index = whoosh_index.open_dir(str(gen))
+        self.searcher = self.index.searcher(weighting=scoring.BM25F())
+
+    def close(self):
+        self.searcher.close()
+        self.index.close()
+
+
+def check_page(page, per_page) -> tuple[int, int]:
+    """Validated page number and size; a QueryError names what is wrong."""
+    try:
+        page = int(page)
+        per_page = int(per_page)
+    except (TypeError, ValueError):
+        raise QueryError("bad_parameter", "page and per_page must be whole numbers.") from None
+    if not 1 <= page <= MAX_PAGE:
+        raise QueryError("bad_parameter", f"page must be between 1 and {MAX_PAGE}.")
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        raise QueryError("bad_parameter", f"per_page must be between 1 and {MAX_PER_PAGE}.")
+    return page, per_page
+
+
+class SearchEngine:
+    def __init__(self, index_dir: Path):
+        self.index_dir = Path(index_dir)
+        self._local = threading.local()
+
+    # -- index access -------------------------------------------------
+
+    def _opened(self) -> _Opened:
+        gen = store.require_generation(self.index_dir)
+        opened = getattr(self._local, "opened", None)
+        if opened is None or opened.gen != gen:
+            fresh = _Opened(gen)
+            if fresh.meta.get("analysis_version") != ANALYSIS_VERSION:
+                fresh.close()
+                raise store.IndexMissing(
+                    f"the index in {self.index_dir} was built by another version of the analysis; "
+                    "rebuild it with `python -m indexer rebuild`"
+                )
+            if opened is not None:
+                opened.close()
+            self._local.opened = opened = fresh
+        return opened
+
+    def _stemmer(self, opened: _Opened) -> str:
+        return opened.meta.get("stemmer", "light")
+
+    # -- queries --------------------------------------------------------
+
+    def search(self, text: str, page=1, per_page=DEFAULT_PER_PAGE, snippets: bool = True) -> SearchPage:
+        """One page of ranked hits for ``text``; raises QueryError for a query that cannot run."""
+        started = time.perf_counter()
+        page, per_page = check_page(page, per_page)
+        opened = self._opened()
+        parsed = parse_query(text, opened.index.schema)
+        searcher = opened.searcher
+        limit = page * per_page
+        results = searcher.search(parsed.query, limit=limit)
+        relaxed = False
+        if results.is_empty() and parsed.relaxed is not None:
+            results = searcher.search(parsed.relaxed, limit=limit)
+            relaxed = True
+        total = len(results)
+        stemmer = self._stemmer(opened)
+        hits = []
+        for hit in results[(page - 1) * per_page : limit]:
+            stored = hit.fields()
+            hits.append(
+                Hit(
+                    id=stored["id"],
+                    title=stored.get("title", ""),
+                    title_html=highlight_all(stored.get("title", ""), parsed.terms, "title", stemmer),
+                    score=round(hit.score, 4),
+                    snippet=snippet(stored.get("body", ""), parsed.terms, "body", stemmer) if snippets else "",
+                    path=stored.get("path"),
+                    url=stored.get("url"),
+                    date=stored.get("date"),
+                    source=stored.get("source"),
+                )
+            )
+        return SearchPage(
+            query=text,
+            total=total,
+            page=page,
+            per_page=per_page,
+            took_ms=round((time.perf_counter() - started) * 1000, 2),
+            hits=hits,
+            relaxed=relaxed,
+            ignored_words=parsed.ignored_stop_words,
+        )
+
+    def document(self, doc_id: str, query: str | None = None) -> DocumentView | None:
+        """The whole document, with the matches of ``query`` marked (if it parses)."""
+        opened = self._opened()
+        stored = opened.searcher.document(id=doc_id)
+        if stored is None:
+            return None
+        terms: MatchTerms | None = None
+        if query:
+            try:
+                terms = parse_query(query, opened.index.schema).terms
+            except QueryError:
+                terms = None
+        stemmer = self._stemmer(opened)
+        body = stored.get("body", "")
+        body_html = highlight_all(body, terms, "body", stemmer)
+        return DocumentView(
+            id=stored["id"],
+            title=stored.get("title", ""),
+            title_html=highlight_all(stored.get("title", ""), terms, "title", stemmer),
+            body_html=body_html,
+            path=stored.get("path"),
+            url=stored.get("url"),
+            date=stored.get("date"),
+            source=stored.get("source"),
+            matches=body_html.count("<mark>"),
+        )
+
+    def stats(self) -> dict:
+        opened = self._opened()
+        reader = opened.searcher.reader()
+        fields = {}
+        for name in ("title", "title_stem", "body", "body_stem"):
+            fields[name] = {
+                "unique_terms": sum(1 for _ in reader.lexicon(name)),
+                "tokens": reader.field_length(name),
+            }
+        size = sum(f.stat().st_size for f in opened.gen.iterdir() if f.is_file())
+        return {
+            "index": str(opened.gen),
+            "documents": reader.doc_count(),
+            "fields": fields,
+            "size_bytes": size,
+            "built": opened.meta,
+        }

@@ -1,0 +1,115 @@
+"""Where indexes live on disk, and how a new one replaces the old atomically.
+
+    index/
+      CURRENT          name of the generation being served (replaced atomically)
+      gen-<stamp>/     one complete Whoosh index + meta.json
+      .rebuild.lock    held while a rebuild runs
+
+A rebuild writes a new generation beside the served one and only then swaps
+CURRENT with ``os.replace``; readers notice the new name and reopen.  A failed
+or killed rebuild leaves CURRENT (and so the served index) untouched.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+CURRENT = "CURRENT"
+META = "meta.json"
+LOCK = ".rebuild.lock"
+GEN_PREFIX = "gen-"
+
+
+class IndexMissing(Exception):
+    pass
+
+
+class RebuildBusy(Exception):
+    pass
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    """The generation folder CURRENT names, or None when there is no usable index."""
+    try:
+        name = (Path(index_dir) / CURRENT).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    gen = Path(index_dir) / name
+    if not name.startswith(GEN_PREFIX) or not (gen / META).is_file():
+        return None
+    return gen
+
+
+def require_generation(index_dir: Path) -> Path:
+    gen = current_generation(index_dir)
+    if gen is None:
+        raise IndexMissing(
+            f"no index in {index_dir}: build one with `python -m indexer rebuild --index {index_dir}`"
+        )
+    return gen
+
+
+def read_meta(gen: Path) -> dict:
+    return json.loads((gen / META).read_text(encoding="utf-8"))
+
+
+def new_generation(index_dir: Path) -> Path:
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    gen = Path(index_dir) / f"{GEN_PREFIX}{stamp}-{os.getpid()}-{time.monotonic_ns() % 10**6:06d}"
+    gen.mkdir(parents=True)
+    return gen
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def publish(index_dir: Path, gen: Path, meta: dict) -> None:
+    """Make ``gen`` the served index, then drop all but it and its predecessor."""
+    _write_atomically(gen / META, json.dumps(meta, ensure_ascii=False, indent=2))
+    previous = current_generation(index_dir)
+    _write_atomically(Path(index_dir) / CURRENT, gen.name + "\n")
+    # The predecessor is kept: a reader that opened it a moment ago may still
+    # be loading files from it.
+    remove_stale(index_dir, keep={gen.name, previous.name if previous else ""})
+
+
+def remove_stale(index_dir: Path, keep: set[str]) -> None:
+    """Delete generations (and temp files) not in ``keep``: leftovers of old or killed rebuilds."""
+    for entry in Path(index_dir).iterdir():
+        if entry.name in keep:
+            continue
+        if entry.is_dir() and entry.name.startswith(GEN_PREFIX):
+            shutil.rmtree(entry, ignore_errors=True)
+        elif entry.name.startswith(CURRENT + ".tmp-"):
+            entry.unlink(missing_ok=True)
+
+
+def discard(gen: Path) -> None:
+    shutil.rmtree(gen, ignore_errors=True)
+
+
+@contextmanager
+def rebuild_lock(index_dir: Path):
+    """Only one rebuild per index folder at a time; a second one is refused."""
+    Path(index_dir).mkdir(parents=True, exist_ok=True)
+    with open(Path(index_dir) / LOCK, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RebuildBusy(f"another rebuild of {index_dir} is running; try again when it ends") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

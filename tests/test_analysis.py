@@ -1,0 +1,112 @@
+"""The analysis chain: tokens, normalization, stems, and offsets into the original text."""
+
+import pickle
+
+import pytest
+from whoosh.fields import Schema
+
+from indexer.analysis import exact_analyzer, stem_analyzer, word_forms
+from indexer.normalize import normalize_word
+from indexer.schema import build_schema
+from indexer.stemming import light_stems
+
+
+def tokens(analyzer, text):
+    return [(t.text, t.startchar, t.endchar) for t in analyzer(text, chars=True, positions=True)]
+
+
+def test_a_diacritized_word_is_one_token():
+    assert [t[0] for t in tokens(exact_analyzer(), "مُحَمَّدٌ")] == ["محمد"]
+
+
+def test_offsets_point_into_the_original_text():
+    text = "قال إنّها عُرِفَت في أوكرانيا"
+    for normalized, start, end in tokens(exact_analyzer(), text):
+        assert normalize_word(text[start:end]) == normalized
+    assert [text[s:e] for _, s, e in tokens(exact_analyzer(), text)] == ["قال", "إنّها", "عُرِفَت", "في", "أوكرانيا"]
+
+
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("أحمد", "احمد"),
+        ("إسلام", "اسلام"),
+        ("آمن", "امن"),
+        ("ٱلكتاب", "الكتاب"),
+        ("عَرَبِيّ", "عربي"),
+        ("كِتَابٌ", "كتاب"),
+        ("رحمٰن", "رحمن"),
+        ("عـــربي", "عربي"),
+        ("على", "علي"),
+        ("مدرسة", "مدرسه"),
+        ("بوینت", "بوينت"),  # Persian yeh
+        ("کتاب", "كتاب"),  # keheh
+        ("خانۀ", "خانه"),
+        ("٢٠٢٢", "2022"),
+        ("۱۴۰۱", "1401"),
+        ("NATO", "nato"),
+        ("ك\u200cتاب", "كتاب"),  # zero-width non-joiner
+        ("\u200fكتاب", "كتاب"),  # right-to-left mark
+        ("\ufefb", "لا"),  # lam-alef presentation form
+        ("قُرْآنٌ", "قران"),
+        ("ذَٰلِكَ", "ذلك"),
+        ("ٱلرَّحْمَٰنِ", "الرحمن"),
+        ("يُؤْمِنُونَ۝", "يؤمنون"),
+    ],
+)
+def test_normalization(raw, expected):
+    assert normalize_word(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "word,stem",
+    [
+        ("الهند", "هند"),
+        ("بالهند", "هند"),
+        ("هند", "هند"),
+        ("اجتماعات", "اجتماع"),
+        ("الاجتماع", "اجتماع"),
+        ("والولايات", "ولا"),  # Light10 also takes the ي: ولاية -> ولا too
+        ("للرئيس", "رئيس"),
+        ("الخارجيه", "خارج"),
+        ("وروسيا", "روسيا"),
+        ("مسوولون", "مسوول"),
+        ("من", "من"),  # too short to cut
+        ("في", "في"),
+    ],
+)
+def test_light_stem(word, stem):
+    assert light_stems(word)[0] == stem
+
+
+def test_attached_preposition_offers_the_bare_word():
+    assert "لافروف" in light_stems("بلافروف")
+    assert "لافروف" in light_stems("ولافروف")
+    assert light_stems("بلينكن")[0] == "بلينكن"  # the word itself stays the primary stem
+
+
+def test_stop_words_are_left_out_of_stemmed_terms_but_keep_positions():
+    stemmed = [(t.text, t.pos) for t in stem_analyzer()("وزير من الخارجية", positions=True)]
+    assert stemmed == [("زير", 0), ("خارج", 2)]
+
+
+def test_word_forms_carry_exact_form_stems_and_offsets():
+    text = "بالاجتماعاتِ"
+    (word,) = list(word_forms(text))
+    assert word.exact == "بالاجتماعات"
+    assert word.stems[0] == "اجتماع"
+    assert text[word.startchar:word.endchar] == text
+
+
+def test_schema_pickles_with_its_analyzers():
+    schema = build_schema()
+    restored = pickle.loads(pickle.dumps(schema))
+    assert isinstance(restored, Schema)
+    assert [t.text for t in restored["body_stem"].analyzer("بالهند")] == ["هند"]
+
+
+def test_snowball_stemmer_schema_pickles_before_and_after_use():
+    schema = build_schema("snowball")
+    list(schema["body_stem"].analyzer("الاجتماعات"))
+    restored = pickle.loads(pickle.dumps(schema))
+    assert [t.text for t in restored["body_stem"].analyzer("الاجتماع")] == ["اجتماع"]

@@ -1,0 +1,143 @@
+"""Rebuilding from a folder: every format, broken files reported and skipped, atomic swap."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import SEEDS, run_cli
+from indexer import SearchEngine
+from indexer.store import current_generation
+
+
+def write(folder: Path, name: str, content, mode="w"):
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+@pytest.fixture()
+def mixed_corpus(tmp_path) -> Path:
+    src = tmp_path / "src"
+    write(src, "plain.txt", "\n\nمقال عن الطاقة\nتحدث وزير الطاقة عن خطط جديدة.\n")
+    write(src, "notes/readme.md", "# دليل الاستخدام\n\nهذا دليل عن **البحث** في الأرشيف.\n")
+    write(src, "page.html",
+          "<html><head><title>صفحة الأخبار</title><script>var x = 'مخفي';</script></head>"
+          "<body><h1>عنوان آخر</h1><p>خبر عن الزراعة في مصر.</p><style>.a{}</style></body></html>")
+    write(src, "items.json", json.dumps([
+        {"id": "j1", "title": "أول خبر", "text": "خبر عن الاقتصاد", "url": "https://example.org/1",
+         "date": "2024-01-02", "source": "وكالة"},
+        {"id": "j2", "title": "ثاني خبر", "text": "خبر عن الرياضة"},
+        {"title": "بلا معرف", "text": "سجل بلا معرف"},
+    ], ensure_ascii=False))
+    write(src, "stream.jsonl",
+          json.dumps({"id": "l1", "title": "سطر", "text": "خبر عن السياحة"}, ensure_ascii=False) + "\n"
+          + "{not json\n"
+          + json.dumps({"id": "l2", "title": "سطر ثان", "text": ""}, ensure_ascii=False) + "\n")
+    write(src, "utf16.txt", "عنوان بترميز آخر\nنص عن الفلك".encode("utf-16"))
+    write(src, "legacy.txt", "عنوان قديم\nنص".encode("cp1256"))
+    write(src, "binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    write(src, "empty.txt", "")
+    write(src, "blank.md", "  \n\n ")
+    write(src, "image.png", b"\x89PNG")
+    write(src, ".hidden.txt", "مخفي")
+    return src
+
+
+def test_every_format_is_read_and_every_bad_file_reported(mixed_corpus, tmp_path):
+    index = tmp_path / "index"
+    result = run_cli("rebuild", "--source", str(mixed_corpus), "--index", str(index), "--quiet")
+    out = result.stdout
+    assert "Indexed 7 document(s)" in out
+    for reason in (
+        "legacy.txt: not UTF-8",
+        "binary.txt: binary file",
+        "empty.txt: empty file",
+        "blank.md: empty file",
+        "image.png: unsupported file type .png",
+        'items.json#3: missing "id"',
+        "stream.jsonl:2: invalid JSON",
+        'stream.jsonl:3: missing or empty "text"',
+    ):
+        assert reason in out, reason
+    assert ".hidden" not in out
+
+    engine = SearchEngine(index)
+    found = {q: [h.id for h in engine.search(q).hits] for q in ("الطاقة", "البحث", "الزراعة", "الاقتصاد", "السياحة", "الفلك")}
+    assert found == {
+        "الطاقة": ["plain.txt"],
+        "البحث": ["notes/readme.md"],
+        "الزراعة": ["page.html"],
+        "الاقتصاد": ["j1"],
+        "السياحة": ["l1"],
+        "الفلك": ["utf16.txt"],
+    }
+    # HTML: title from <title>, script text not indexed.
+    assert engine.search("الأخبار").hits[0].title == "صفحة الأخبار"
+    assert engine.search("مخفي").total == 0
+    json_doc = engine.document("j1")
+    assert (json_doc.url, json_doc.date, json_doc.source) == ("https://example.org/1", "2024-01-02", "وكالة")
+    assert engine.document("plain.txt").title == "مقال عن الطاقة"
+    assert engine.document("notes/readme.md").title == "دليل الاستخدام"
+
+
+def test_failed_rebuild_keeps_the_old_index_serving(tmp_path):
+    index = tmp_path / "index"
+    run_cli("rebuild", "--source", str(SEEDS), "--index", str(index), "--quiet")
+    served = current_generation(index)
+    engine = SearchEngine(index)
+    assert engine.search("لافروف").total == 5
+
+    broken = tmp_path / "broken"
+    write(broken, "a.txt", b"\x00\x01\x02")
+    write(broken, "b.txt", "")
+    result = run_cli("rebuild", "--source", str(broken), "--index", str(index), "--quiet", check=False)
+    assert result.returncode == 1
+    assert "no readable documents" in result.stderr
+    assert current_generation(index) == served
+    assert engine.search("لافروف").total == 5
+    assert sorted(p.name for p in index.iterdir() if p.name.startswith("gen-")) == [served.name]
+
+    missing = run_cli("rebuild", "--source", str(tmp_path / "nowhere"), "--index", str(index), check=False)
+    assert missing.returncode == 1 and "source folder not found" in missing.stderr
+    assert current_generation(index) == served
+
+
+def test_rebuild_swaps_in_new_documents_for_a_running_engine(tmp_path):
+    src = tmp_path / "src"
+    write(src, "one.txt", "الأول\nنص عن القمر")
+    index = tmp_path / "index"
+    run_cli("rebuild", "--source", str(src), "--index", str(index), "--quiet")
+    engine = SearchEngine(index)
+    assert engine.search("القمر").total == 1
+    assert engine.search("الشمس").total == 0
+    write(src, "two.txt", "الثاني\nنص عن الشمس")
+    run_cli("rebuild", "--source", str(src), "--index", str(index), "--quiet")
+    assert [h.id for h in engine.search("الشمس").hits] == ["two.txt"]
+
+
+def test_leftovers_of_a_killed_rebuild_are_cleaned(tmp_path):
+    index = tmp_path / "index"
+    run_cli("rebuild", "--source", str(SEEDS), "--index", str(index), "--quiet")
+    leftover = index / "gen-19990101T000000-1-000000"
+    leftover.mkdir()
+    (leftover / "junk").write_text("half written")
+    run_cli("rebuild", "--source", str(SEEDS), "--index", str(index), "--quiet")
+    assert not leftover.exists()
+
+
+def test_search_and_stats_commands(seed_index):
+    result = run_cli("search", "عرفت", "--index", str(seed_index))
+    assert "1 result(s)" in result.stdout
+    assert "[عُرفت]" in result.stdout
+    stats = run_cli("stats", "--index", str(seed_index))
+    assert "documents: 5" in stats.stdout
+    bad = run_cli("search", '"unclosed', "--index", str(seed_index), check=False)
+    assert bad.returncode == 2 and "not closed" in bad.stderr
+    none = run_cli("search", "لافروف", "--index", str(seed_index.parent / "no-index-here"), check=False)
+    assert none.returncode == 1 and "rebuild" in none.stderr

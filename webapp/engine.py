@@ -1,0 +1,41 @@
+"""Access to the app's search engine and the messages shown for engine errors."""
+
+from flask import current_app, request
+
+from indexer import SearchEngine, SearchPage
+from indexer.search import DEFAULT_PER_PAGE
+
+# Query error codes (from the engine) in the words the Arabic page shows.
+ARABIC_MESSAGES = {
+    "empty_query": "اكتب كلمة أو أكثر للبحث.",
+    "query_too_long": "الاستعلام أطول من المسموح؛ اختصره.",
+    "unbalanced_quote": "علامة التنصيص (\") غير مغلقة.",
+    "unbalanced_bracket": "قوس غير متوازن في الاستعلام.",
+    "too_deep": "الأقواس متداخلة أكثر من اللازم.",
+    "too_many_terms": "الاستعلام يحوي كلمات أكثر من المسموح.",
+    "only_stop_words": "الاستعلام كله كلمات شائعة جدًا؛ أضف كلمة أدق، أو ضع العبارة بين علامتي تنصيص.",
+    "no_search_terms": "لا توجد في الاستعلام كلمات للبحث عنها، بل رموز أو عوامل فقط.",
+    "only_exclusions": "الاستعلام يستبعد كلمات فقط؛ أضف كلمة للبحث عنها.",
+    "prefix_too_short": "يجب أن يسبق النجمة * حرفان على الأقل (مثل: بلينك*).",
+    "lone_wildcard": "يجب أن يسبق النجمة * حرفان على الأقل (مثل: بلينك*).",
+    "unsupported_wildcard": "النجمة * مدعومة في آخر الكلمة فقط (مثل: بلينك*).",
+    "unsupported_syntax": "صيغة غير مدعومة في الاستعلام.",
+    "bad_parameter": "رقم الصفحة غير صالح.",
+}
+
+
+def engine() -> SearchEngine:
+    return current_app.extensions["search_engine"]
+
+
+def arabic_message(code: str, fallback: str) -> str:
+    return ARABIC_MESSAGES.get(code, fallback)
+
+
+def search_request() -> SearchPage:
+    """Run the search the request's q, page and per_page ask for (QueryError if they are bad)."""
+    return engine().search(
+        request.args.get("q", ""),
+        page=request.args.get("page", "1"),
+        per_page=request.args.get("per_page", str(DEFAULT_PER_PAGE)),
+    )

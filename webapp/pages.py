@@ -1,0 +1,41 @@
+"""The HTML pages: search box, ranked results, whole document."""
+
+from flask import Blueprint, abort, render_template, request
+
+from indexer import IndexMissing, QueryError
+
+from .engine import arabic_message, engine, search_request
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+def home():
+    return render_template("home.html", query="")
+
+
+@bp.get("/search")
+def search():
+    query = request.args.get("q", "")
+    try:
+        page = search_request()
+    except QueryError as exc:
+        message = arabic_message(exc.code, exc.message)
+        return render_template("results.html", query=query, page=None, error=message), 400
+    except IndexMissing:
+        return render_template("results.html", query=query, page=None, error="الفهرس غير متاح الآن."), 503
+    return render_template("results.html", query=query, page=page, error=None)
+
+
+@bp.get("/doc/<path:doc_id>")
+def document(doc_id):
+    query = request.args.get("q", "")
+    try:
+        doc = engine().document(doc_id, query or None)
+    except IndexMissing:
+        abort(503)
+    if doc is None:
+        abort(404)
+    # An anchor on the first match lets the reader jump to it.
+    doc.body_html = doc.body_html.replace("<mark>", '<mark id="m1">', 1)
+    return render_template("document.html", query=query, doc=doc)
