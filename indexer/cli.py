@@ -61,6 +61,21 @@ def cmd_stats(args) -> int:
     return 0
 
 
+def cmd_evaluate(args) -> int:
+    from .evaluate import evaluate
+
+    result = evaluate(args.dataset, run_file=args.run, config=args.config)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{result['dataset']}  config={result['config']}  documents={result['documents']}  "
+          f"queries={result['queries']}  failed={len(result['failed_queries'])}  "
+          f"empty={result['empty_results']}  ({result['query_seconds']} s of queries)")
+    for name, value in result["metrics"].items():
+        print(f"  {name:<11} {value:.4f}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m indexer", description="Arabic full-text search engine")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -83,7 +98,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_stats)
 
-    for p in sub.choices.values():
+    p = sub.add_parser("evaluate", help="measure retrieval quality on a test collection")
+    p.add_argument("dataset", type=Path, help="folder with corpus.jsonl, queries.jsonl and qrels.tsv")
+    p.add_argument("--run", type=Path, help="write the top 100 hits per query here as a TREC run file")
+    p.add_argument("--config", default="default", help="named configuration (see indexer/evaluate.py)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_evaluate)
+
+    for p in [sub.choices[name] for name in ("rebuild", "search", "stats")]:
         p.add_argument("--index", type=Path, default=DEFAULT_INDEX,
                        help=f"index folder (default: {DEFAULT_INDEX})")
     return parser
@@ -96,6 +118,6 @@ def main(argv=None) -> int:
     except QueryError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
-    except (RebuildError, RebuildBusy, IndexMissing) as exc:
+    except (RebuildError, RebuildBusy, IndexMissing, FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -16,6 +16,7 @@ from whoosh import index as whoosh_index
 from whoosh import scoring
 
 from . import store
+from .analysis import stop_words
 from .highlight import highlight_all, snippet
 from .query import MatchTerms, QueryError, parse_query
 from .schema import ANALYSIS_VERSION
@@ -127,6 +128,7 @@ class SearchEngine:
     def __init__(self, index_dir: Path):
         self.index_dir = Path(index_dir)
         self._local = threading.local()
+        stop_words()  # load the stop list now rather than in the first request
 
     # -- index access -------------------------------------------------
 
@@ -157,13 +159,8 @@ class SearchEngine:
         page, per_page = check_page(page, per_page)
         opened = self._opened()
         parsed = parse_query(text, opened.index.schema)
-        searcher = opened.searcher
         limit = page * per_page
-        results = searcher.search(parsed.query, limit=limit)
-        relaxed = False
-        if results.is_empty() and parsed.relaxed is not None:
-            results = searcher.search(parsed.relaxed, limit=limit)
-            relaxed = True
+        results, relaxed = self._run(opened, parsed, limit)
         total = len(results)
         stemmer = self._stemmer(opened)
         hits = []
@@ -192,6 +189,20 @@ class SearchEngine:
             relaxed=relaxed,
             ignored_words=parsed.ignored_stop_words,
         )
+
+    @staticmethod
+    def _run(opened: _Opened, parsed, limit: int):
+        """Whoosh results for all the words, or for any of them when no document has all."""
+        results = opened.searcher.search(parsed.query, limit=limit)
+        if results.is_empty() and parsed.relaxed is not None:
+            return opened.searcher.search(parsed.relaxed, limit=limit), True
+        return results, False
+
+    def ranked(self, text: str, limit: int = 100) -> list[tuple[str, float]]:
+        """(id, score) of the top ``limit`` documents, by the same path as ``search``, without snippets."""
+        opened = self._opened()
+        results, _ = self._run(opened, parse_query(text, opened.index.schema), limit)
+        return [(hit["id"], hit.score) for hit in results]
 
     def document(self, doc_id: str, query: str | None = None) -> DocumentView | None:
         """The whole document, with the matches of ``query`` marked (if it parses)."""

@@ -1,0 +1,85 @@
+"""Retrieval quality on a test collection (corpus.jsonl, queries.jsonl, qrels.tsv).
+
+The corpus is indexed with the engine's real rebuild into a temporary folder and
+every query goes through the engine's real query path, the one the web app uses.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from .build import rebuild
+from .metrics import evaluate_run
+from .query import QueryError
+from .search import SearchEngine
+
+# Named configurations: keyword arguments for rebuild().
+CONFIGS = {
+    "default": {},
+    "stem-light": {"stemmer": "light"},
+    "stem-snowball": {"stemmer": "snowball"},
+    "stem-none": {"stemmer": "none"},
+}
+RUN_DEPTH = 100
+
+
+def read_qrels(path: Path) -> dict[str, set[str]]:
+    qrels: dict[str, set[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) == 4 and int(parts[3]) > 0:
+            qrels.setdefault(parts[0], set()).add(parts[2])
+    return qrels
+
+
+def read_queries(path: Path) -> list[tuple[str, str]]:
+    rows = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    return [(str(r["id"]), r["text"]) for r in rows]
+
+
+def evaluate(dataset: Path, run_file: Path | None = None, config: str = "default") -> dict:
+    dataset = Path(dataset)
+    for name in ("corpus.jsonl", "queries.jsonl", "qrels.tsv"):
+        if not (dataset / name).is_file():
+            raise FileNotFoundError(f"{dataset} has no {name}")
+    if config not in CONFIGS:
+        raise ValueError(f"unknown config {config!r}; choose one of {', '.join(CONFIGS)}")
+    queries = read_queries(dataset / "queries.jsonl")
+    qrels = read_qrels(dataset / "qrels.tsv")
+    with tempfile.TemporaryDirectory(prefix="evaluate-") as tmp:
+        source = Path(tmp) / "source"
+        source.mkdir()
+        # Only the corpus is indexed (queries.jsonl in the same folder is not a document file).
+        shutil.copy(dataset / "corpus.jsonl", source / "corpus.jsonl")
+        report = rebuild(source, Path(tmp) / "index", **CONFIGS[config])
+        engine = SearchEngine(Path(tmp) / "index")
+        started = time.perf_counter()
+        run: dict[str, list[tuple[str, float]]] = {}
+        failed: list[tuple[str, str]] = []
+        for qid, text in queries:
+            try:
+                run[qid] = engine.ranked(text, RUN_DEPTH)
+            except QueryError as exc:
+                failed.append((qid, exc.code))
+                run[qid] = []
+        seconds = time.perf_counter() - started
+    if run_file:
+        with open(run_file, "w", encoding="utf-8") as out:
+            for qid, hits in run.items():
+                for rank, (doc_id, score) in enumerate(hits, 1):
+                    out.write(f"{qid} Q0 {doc_id} {rank} {score:.4f} {config}\n")
+    metrics = evaluate_run({q: [d for d, _ in hits] for q, hits in run.items()}, qrels)
+    return {
+        "dataset": str(dataset),
+        "config": config,
+        "documents": report.documents,
+        "queries": len(queries),
+        "failed_queries": failed,
+        "empty_results": sum(1 for hits in run.values() if not hits),
+        "query_seconds": round(seconds, 2),
+        "metrics": metrics,
+    }
