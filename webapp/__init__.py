@@ -23,7 +23,7 @@ SECURITY_HEADERS = {
 def create_app(config: dict | None = None) -> Flask:
     """Application factory; ``config`` may set INDEX_DIR (default: the project's index/)."""
     app = Flask(__name__)
-    app.config.update(INDEX_DIR=str(DEFAULT_INDEX), JSON_SORT_KEYS=False)
+    app.config.update(INDEX_DIR=str(DEFAULT_INDEX))
     if config:
         app.config.update(config)
     app.json.ensure_ascii = False  # Arabic as UTF-8, not \u escapes
