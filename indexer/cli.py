@@ -10,6 +10,7 @@ from pathlib import Path
 from html import unescape
 
 from .build import RebuildError, rebuild
+from .evaluate import CONFIGS, DatasetError, evaluate
 from .paths import DEFAULT_INDEX, DEFAULT_SOURCE
 from .query import QueryError
 from .search import DEFAULT_PER_PAGE, SearchEngine
@@ -62,8 +63,6 @@ def cmd_stats(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
-    from .evaluate import evaluate
-
     result = evaluate(args.dataset, run_file=args.run, config=args.config)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
@@ -101,7 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("evaluate", help="measure retrieval quality on a test collection")
     p.add_argument("dataset", type=Path, help="folder with corpus.jsonl, queries.jsonl and qrels.tsv")
     p.add_argument("--run", type=Path, help="write the top 100 hits per query here as a TREC run file")
-    p.add_argument("--config", default="default", help="named configuration (see indexer/evaluate.py)")
+    p.add_argument("--config", choices=sorted(CONFIGS), default="default",
+                   help="named configuration (see indexer/evaluate.py)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_evaluate)
 
@@ -118,6 +118,6 @@ def main(argv=None) -> int:
     except QueryError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
-    except (RebuildError, RebuildBusy, IndexMissing, FileNotFoundError, ValueError) as exc:
+    except (RebuildError, RebuildBusy, IndexMissing, DatasetError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

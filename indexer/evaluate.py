@@ -27,6 +27,10 @@ CONFIGS = {
 RUN_DEPTH = 100
 
 
+class DatasetError(Exception):
+    """The folder is not a usable test collection; the message says why."""
+
+
 def read_qrels(path: Path) -> dict[str, set[str]]:
     qrels: dict[str, set[str]] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -45,11 +49,13 @@ def evaluate(dataset: Path, run_file: Path | None = None, config: str = "default
     dataset = Path(dataset)
     for name in ("corpus.jsonl", "queries.jsonl", "qrels.tsv"):
         if not (dataset / name).is_file():
-            raise FileNotFoundError(f"{dataset} has no {name}")
+            raise DatasetError(f"{dataset} has no {name}")
     if config not in CONFIGS:
-        raise ValueError(f"unknown config {config!r}; choose one of {', '.join(CONFIGS)}")
+        raise DatasetError(f"unknown config {config!r}; choose one of {', '.join(CONFIGS)}")
     queries = read_queries(dataset / "queries.jsonl")
     qrels = read_qrels(dataset / "qrels.tsv")
+    if not any(qrels.values()):
+        raise DatasetError(f"{dataset / 'qrels.tsv'} judges no query relevant")
     with tempfile.TemporaryDirectory(prefix="evaluate-") as tmp:
         source = Path(tmp) / "source"
         source.mkdir()
