@@ -1,8 +1,14 @@
 """The analysis chain, defined once and used for indexing, queries and snippets.
 
     ArabicTokenizer | ArabicNormalizeFilter                     -> exact terms
-    ArabicTokenizer | ArabicNormalizeFilter | ArabicStopFilter
-                    | ArabicStemFilter                          -> stemmed terms
+                    | ArabicStopFilter | ArabicStemFilter       -> stemmed terms
+                    | ArabicStopFilter | ArabicRootFilter       -> root terms
+                    | ArabicStopFilter | ArabicStemFilter(primary only)
+                                       | NgramFilter(4)         -> stem 4-grams
+
+Exact and stemmed terms decide what matches; roots and 4-grams of stems
+only add a little score to a word whose relatives a document holds (see
+ranking.py and docs/quality.md for what they are worth).
 
 Normalization runs per token after tokenizing, so every token's
 startchar/endchar still points into the original text: a snippet can then
@@ -12,12 +18,13 @@ Every component is picklable (Whoosh stores the schema, analyzers included,
 inside the index): they hold only names and look up tables lazily.
 """
 
-from functools import lru_cache
+from dataclasses import dataclass
 
-from whoosh.analysis import Filter, RegexTokenizer
+from whoosh.analysis import Filter, NgramFilter, RegexTokenizer
 
 from .normalize import IGNORABLE_CLASS, normalize_word
-from .stemming import DEFAULT_STEMMER, get_stemmer
+from .stemming import DEFAULT_STEMMER, get_stemmer, root
+from .stopwords import DEFAULT_STOP_LIST, STOP_LISTS, stop_words
 
 # A word starts with a letter and runs on through letters and the marks that
 # normalization deletes (harakat, shadda, tatweel, joiners), so مُحَمَّدٌ stays
@@ -45,26 +52,34 @@ class ArabicNormalizeFilter(Filter):
                 yield t
 
 
-@lru_cache(maxsize=1)
-def stop_words() -> frozenset[str]:
-    """The arabic-stopwords list, every form passed through our normalizer."""
-    from arabicstopwords.arabicstopwords import stopwords_list
+@dataclass(frozen=True)
+class AnalysisSettings:
+    """What an index was built with (kept in its meta.json)."""
 
-    return frozenset(normalize_word(w) for w in stopwords_list())
+    stemmer: str = DEFAULT_STEMMER
+    stop_list: str = DEFAULT_STOP_LIST
+
+    def __post_init__(self):
+        get_stemmer(self.stemmer)  # fail early on a bad name
+        if self.stop_list not in STOP_LISTS:
+            raise ValueError(f"unknown stop list {self.stop_list!r}; choose one of {', '.join(STOP_LISTS)}")
 
 
-def is_stop_word(normalized: str) -> bool:
-    return normalized in stop_words()
+DEFAULT_SETTINGS = AnalysisSettings()
+GRAM_SIZE = 4
 
 
 class ArabicStopFilter(Filter):
-    """Drops stop words without renumbering, so phrase positions keep their gaps."""
+    """Marks stop words as stopped without renumbering, so phrase positions keep their gaps."""
+
+    def __init__(self, stop_list: str = DEFAULT_STOP_LIST):
+        self.stop_list = stop_list
 
     def __eq__(self, other):
-        return type(other) is type(self)
+        return type(other) is type(self) and other.stop_list == self.stop_list
 
     def __call__(self, tokens):
-        stops = stop_words()
+        stops = stop_words(self.stop_list)
         for t in tokens:
             if t.text in stops:
                 if not t.removestops:
@@ -76,32 +91,79 @@ class ArabicStopFilter(Filter):
 
 
 class ArabicStemFilter(Filter):
-    """Replaces each token by its stem; alternative stems follow at the same position."""
+    """Replaces each token by its stem; alternative stems follow at the same position.
 
-    def __init__(self, stemmer: str = DEFAULT_STEMMER):
+    With ``alternatives=False`` only the primary stem is kept and stop words
+    are dropped (the input of the 4-gram field).
+    """
+
+    def __init__(self, stemmer: str = DEFAULT_STEMMER, alternatives: bool = True):
         get_stemmer(stemmer)  # fail early on a bad name
         self.stemmer = stemmer
+        self.alternatives = alternatives
 
     def __eq__(self, other):
-        return type(other) is type(self) and other.stemmer == self.stemmer
+        return (
+            type(other) is type(self)
+            and other.stemmer == self.stemmer
+            and other.alternatives == self.alternatives
+        )
 
     def __call__(self, tokens):
         stem = get_stemmer(self.stemmer)
         for t in tokens:
             if getattr(t, "stopped", False):
-                yield t
+                if self.alternatives:
+                    yield t
                 continue
-            for text in stem(t.text):
+            stems = stem(t.text)
+            for text in stems if self.alternatives else stems[:1]:
                 t.text = text
                 yield t
+
+
+class ArabicRootFilter(Filter):
+    """Replaces each token by its root; stop words and words under three letters are dropped."""
+
+    def __eq__(self, other):
+        return type(other) is type(self)
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if getattr(t, "stopped", False):
+                continue
+            text = root(t.text)
+            if text:
+                t.text = text
+                yield t
+
+
+def warm_up(settings: AnalysisSettings = DEFAULT_SETTINGS) -> None:
+    """Load the stop list and the library stemmers now rather than in the first request."""
+    stop_words(settings.stop_list)
+    get_stemmer(settings.stemmer)("كتاب")
+    root("كتاب")
 
 
 def exact_analyzer():
     return ArabicTokenizer() | ArabicNormalizeFilter()
 
 
-def stem_analyzer(stemmer: str = DEFAULT_STEMMER):
-    return exact_analyzer() | ArabicStopFilter() | ArabicStemFilter(stemmer)
+def stem_analyzer(settings: AnalysisSettings = DEFAULT_SETTINGS):
+    return exact_analyzer() | ArabicStopFilter(settings.stop_list) | ArabicStemFilter(settings.stemmer)
+
+
+def root_analyzer(settings: AnalysisSettings = DEFAULT_SETTINGS):
+    return exact_analyzer() | ArabicStopFilter(settings.stop_list) | ArabicRootFilter()
+
+
+def gram_analyzer(settings: AnalysisSettings = DEFAULT_SETTINGS):
+    return (
+        exact_analyzer()
+        | ArabicStopFilter(settings.stop_list)
+        | ArabicStemFilter(settings.stemmer, alternatives=False)
+        | NgramFilter(GRAM_SIZE, GRAM_SIZE)
+    )
 
 
 class WordForms:
@@ -116,13 +178,13 @@ class WordForms:
         self.endchar = endchar
 
 
-def word_forms(text: str, stemmer: str = DEFAULT_STEMMER):
+def word_forms(text: str, settings: AnalysisSettings = DEFAULT_SETTINGS):
     """Each word of ``text`` with its exact form and stems (empty for stop words).
 
     Used by the highlighter, which must know both forms of a word at once.
     """
-    stem = get_stemmer(stemmer)
-    stops = stop_words()
+    stem = get_stemmer(settings.stemmer)
+    stops = stop_words(settings.stop_list)
     for t in exact_analyzer()(text, chars=True):
         stems = () if t.text in stops else stem(t.text)
         yield WordForms(t.text, stems, t.startchar, t.endchar)

@@ -11,8 +11,8 @@ from whoosh import index as whoosh_index
 
 from . import store
 from .documents import Document, Skipped, list_source_files, read_file
-from .schema import ANALYSIS_VERSION, build_schema
-from .stemming import DEFAULT_STEMMER
+from .analysis import DEFAULT_SETTINGS, AnalysisSettings
+from .schema import ANALYSIS_VERSION, build_schema, document_fields
 
 
 class RebuildError(Exception):
@@ -51,10 +51,7 @@ def _progress(files, enabled: bool):
 def _index_document(writer, doc: Document) -> None:
     writer.add_document(
         id=doc.id,
-        title=doc.title,
-        title_stem=doc.title,
-        body=doc.body,
-        body_stem=doc.body,
+        **document_fields(doc.title, doc.body),
         path=doc.path,
         url=doc.url,
         date=doc.date,
@@ -65,7 +62,7 @@ def _index_document(writer, doc: Document) -> None:
 def rebuild(
     source: Path,
     index_dir: Path,
-    stemmer: str = DEFAULT_STEMMER,
+    settings: AnalysisSettings = DEFAULT_SETTINGS,
     progress: bool = False,
 ) -> RebuildReport:
     """Index every readable document under ``source`` into a new generation of ``index_dir``.
@@ -83,7 +80,7 @@ def rebuild(
         store.remove_stale(index_dir, keep={current.name} if current else set())
         gen = store.new_generation(index_dir)
         try:
-            ix = whoosh_index.create_in(str(gen), build_schema(stemmer))
+            ix = whoosh_index.create_in(str(gen), build_schema(settings))
             writer = ix.writer(limitmb=256)
             seen_ids: set[str] = set()
             try:
@@ -112,7 +109,8 @@ def rebuild(
                 gen,
                 {
                     "analysis_version": ANALYSIS_VERSION,
-                    "stemmer": stemmer,
+                    "stemmer": settings.stemmer,
+                    "stop_list": settings.stop_list,
                     "documents": report.documents,
                     "skipped": len(report.skipped),
                     "source": str(source),

@@ -9,12 +9,14 @@ import sys
 from pathlib import Path
 from html import unescape
 
+from .analysis import AnalysisSettings
 from .build import RebuildError, rebuild
 from .evaluate import CONFIGS, DatasetError, evaluate
 from .paths import DEFAULT_INDEX, DEFAULT_SOURCE
 from .query import QueryError
 from .search import DEFAULT_PER_PAGE, SearchEngine
 from .stemming import DEFAULT_STEMMER, STEMMERS
+from .stopwords import DEFAULT_STOP_LIST, STOP_LISTS
 from .store import IndexMissing, RebuildBusy
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
@@ -27,7 +29,8 @@ def _terminal_text(html: str, color: bool) -> str:
 
 
 def cmd_rebuild(args) -> int:
-    report = rebuild(args.source, args.index, stemmer=args.stemmer, progress=not args.quiet)
+    settings = AnalysisSettings(stemmer=args.stemmer, stop_list=args.stop_list)
+    report = rebuild(args.source, args.index, settings, progress=not args.quiet)
     print(report.summary())
     return 0
 
@@ -58,7 +61,7 @@ def cmd_stats(args) -> int:
     print(f"size:      {stats['size_bytes'] / 1024:.1f} KiB")
     print(f"built:     {stats['built'].get('built_at')} from {stats['built'].get('source')}")
     for name, info in stats["fields"].items():
-        print(f"  {name:<11} {info['unique_terms']:>8} unique terms {info['tokens']:>10} tokens")
+        print(f"  {name:<12} {info['unique_terms']:>8} unique terms {info['tokens']:>10} tokens")
     return 0
 
 
@@ -71,7 +74,7 @@ def cmd_evaluate(args) -> int:
           f"queries={result['queries']}  failed={len(result['failed_queries'])}  "
           f"empty={result['empty_results']}  ({result['query_seconds']} s of queries)")
     for name, value in result["metrics"].items():
-        print(f"  {name:<11} {value:.4f}")
+        print(f"  {name:<12} {value:.4f}")
     return 0
 
 
@@ -82,7 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rebuild", help="build the index from a folder of documents")
     p.add_argument("--source", type=Path, default=DEFAULT_SOURCE,
                    help=f"folder of .txt/.md/.json/.jsonl/.html files (default: {DEFAULT_SOURCE})")
-    p.add_argument("--stemmer", choices=sorted(STEMMERS), default=DEFAULT_STEMMER)
+    p.add_argument("--stemmer", choices=sorted(STEMMERS), default=DEFAULT_STEMMER,
+                   help="stemmer of the stemmed fields (see docs/quality.md)")
+    p.add_argument("--stop-list", choices=STOP_LISTS, default=DEFAULT_STOP_LIST,
+                   help="Arabic stop list left out of the stemmed fields")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_rebuild)
 

@@ -12,18 +12,54 @@ import tempfile
 import time
 from pathlib import Path
 
+from .analysis import AnalysisSettings
 from .build import rebuild
 from .metrics import evaluate_run
-from .query import QueryError
+from .query import MAX_TERMS, QueryError
+from .ranking import DEFAULT_RANKING, Ranking
 from .search import SearchEngine
 
-# Named configurations: keyword arguments for rebuild().
+# Named configurations measured in docs/quality.md: "analysis" is what the
+# index is built with (AnalysisSettings), "ranking" what queries are scored
+# with (Ranking; "weights" are merged into the default weights).  Apart from
+# "first-engine", each changes one thing from the default.
 CONFIGS = {
     "default": {},
-    "stem-light": {"stemmer": "light"},
-    "stem-snowball": {"stemmer": "snowball"},
-    "stem-none": {"stemmer": "none"},
+    # The engine's first ranking: Whoosh's per-field BM25F with its k1 and b,
+    # exact 2 / stem 1 (title 1.5 times), the full stop list, strict AND with
+    # an any-word fallback, the exact-form tier on every query.
+    "first-engine": {
+        "analysis": {"stop_list": "full"},
+        "ranking": {
+            "saturation": "field", "k1": 1.2, "b": 0.75, "title_weight": 1.5,
+            "weights": {"exact": 2.0, "stem": 1.0, "root": 0.0, "gram": 0.0},
+            "match": "all-or-any", "exact_tier_max_words": MAX_TERMS,
+        },
+    },
+    "field-saturation": {"ranking": {"saturation": "field"}},
+    "all-or-any": {"ranking": {"match": "all-or-any"}},
+    "exact-tier-always": {"ranking": {"exact_tier_max_words": MAX_TERMS}},
+    "exact-tier-never": {"ranking": {"exact_tier_max_words": 0}},
+    "no-roots": {"ranking": {"weights": {"root": 0.0}}},
+    "no-grams": {"ranking": {"weights": {"gram": 0.0}}},
+    "no-relatives": {"ranking": {"weights": {"root": 0.0, "gram": 0.0}}},
+    "relatives-score-only": {"ranking": {"relatives_match": False}},
+    "no-exact-field": {"ranking": {"weights": {"exact": 0.0}}},
+    "k1-0.9": {"ranking": {"k1": 0.9}},
+    "b-0.75": {"ranking": {"b": 0.75}},
+    "stop-full": {"analysis": {"stop_list": "full"}},
+    "stem-snowball": {"analysis": {"stemmer": "snowball"}},
+    "stem-tashaphyne": {"analysis": {"stemmer": "tashaphyne"}},
+    "stem-none": {"analysis": {"stemmer": "none"}},
 }
+
+
+def config_settings(name: str) -> tuple[AnalysisSettings, Ranking]:
+    """The analysis settings and the ranking of the named configuration."""
+    config = CONFIGS[name]
+    ranking = dict(config.get("ranking", {}))
+    ranking["weights"] = {**DEFAULT_RANKING.weights, **ranking.get("weights", {})}
+    return AnalysisSettings(**config.get("analysis", {})), DEFAULT_RANKING.with_(**ranking)
 RUN_DEPTH = 100
 
 
@@ -61,8 +97,9 @@ def evaluate(dataset: Path, run_file: Path | None = None, config: str = "default
         source.mkdir()
         # Only the corpus is indexed (queries.jsonl in the same folder is not a document file).
         shutil.copy(dataset / "corpus.jsonl", source / "corpus.jsonl")
-        report = rebuild(source, Path(tmp) / "index", **CONFIGS[config])
-        engine = SearchEngine(Path(tmp) / "index")
+        settings, ranking = config_settings(config)
+        report = rebuild(source, Path(tmp) / "index", settings)
+        engine = SearchEngine(Path(tmp) / "index", ranking)
         started = time.perf_counter()
         run: dict[str, list[tuple[str, float]]] = {}
         failed: list[tuple[str, str]] = []

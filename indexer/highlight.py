@@ -23,7 +23,7 @@ from whoosh.highlight import (
     top_fragments,
 )
 
-from .analysis import word_forms
+from .analysis import DEFAULT_SETTINGS, AnalysisSettings, word_forms
 from .query import MatchTerms
 
 SNIPPET_FRAGMENTS = 3
@@ -48,8 +48,8 @@ _formatter = MarkFormatter()
 _WORDS = re.compile(r"\w+")
 
 
-def _marked_tokens(text: str, terms: MatchTerms, scope: str, stemmer: str):
-    for word in word_forms(text, stemmer):
+def _marked_tokens(text: str, terms: MatchTerms, scope: str, settings: AnalysisSettings):
+    for word in word_forms(text, settings):
         yield Token(
             text=word.exact,
             startchar=word.startchar,
@@ -77,19 +77,19 @@ def _distinct(fragments):
             yield fragment
 
 
-def snippet(text: str, terms: MatchTerms, scope: str = "body", stemmer: str = "light") -> str:
+def snippet(text: str, terms: MatchTerms, scope: str = "body", settings: AnalysisSettings = DEFAULT_SETTINGS) -> str:
     """Up to three fragments around the matches; the text's opening when nothing matched."""
     fragmenter = ContextFragmenter(maxchars=FRAGMENT_CHARS, surround=FRAGMENT_SURROUND, charlimit=None)
-    fragments = fragmenter.fragment_tokens(text, _marked_tokens(text, terms, scope, stemmer))
+    fragments = fragmenter.fragment_tokens(text, _marked_tokens(text, terms, scope, settings))
     best = top_fragments(_distinct(fragments), SNIPPET_FRAGMENTS, BasicFragmentScorer(), FIRST)
     if not best:
         return _lead(text)
     return " ".join(_formatter.format(best).split())
 
 
-def highlight_all(text: str, terms: MatchTerms | None, scope: str, stemmer: str = "light") -> str:
+def highlight_all(text: str, terms: MatchTerms | None, scope: str, settings: AnalysisSettings = DEFAULT_SETTINGS) -> str:
     """The whole text, escaped, with every match marked."""
     if terms is None or not text:
         return escape(text, quote=False)
-    fragments = list(WholeFragmenter(charlimit=None).fragment_tokens(text, _marked_tokens(text, terms, scope, stemmer)))
+    fragments = list(WholeFragmenter(charlimit=None).fragment_tokens(text, _marked_tokens(text, terms, scope, settings)))
     return _formatter.format(fragments) if fragments else escape(text, quote=False)

@@ -18,21 +18,21 @@ from whoosh import qparser
 from whoosh import query as Q
 from whoosh.fields import TEXT, Schema
 
-from .analysis import exact_analyzer, is_stop_word
-from .schema import FIELD_BOOSTS, TEXT_FIELDS
+from .analysis import exact_analyzer
+from .bm25f import WordGroup
+from .ranking import ALL_WORDS_TIER, DEFAULT_RANKING, EXACT_FORM_TIER, Ranking
+from .schema import TEXT_FIELDS
 from .stemming import PREFIXES
 
-# Added once per query word when a document holds the word's exact form (in
-# any field): larger than any BM25F sum, it ranks every document with the exact
-# form above every document that matches only a stem; BM25F orders within.
-EXACT_FORM_BONUS = 1000.0
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 50
 MAX_NESTING = 10
 MIN_PREFIX_CHARS = 2
 # Arabic and typographic quotation marks mean a phrase too.
 _QUOTE_MARKS = str.maketrans({"«": '"', "»": '"', "“": '"', "”": '"', "„": '"'})
-_BRACKETS = {")": "(", "]": "[", "}": "{"}
+# Only parentheses group; square and curly brackets are not query syntax here
+# (ranges are switched off), so they are punctuation like any other.
+_PUNCTUATION_BRACKETS = str.maketrans({"[": " ", "]": " ", "{": " ", "}": " "})
 _LEADING_MINUS = re.compile(r"(?:^|\s)-\w")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 # Field names a person may type before a colon.
@@ -72,6 +72,22 @@ class ParsedQuery:
     relaxed: Q.Query | None
     terms: MatchTerms
     ignored_stop_words: list[str]
+    # One query per positive word or phrase: "the document holds it as typed".
+    exact_forms: list[Q.Query] = field(default_factory=list)
+
+    def with_exact_tier(self, q: Q.Query, ranking: Ranking) -> Q.Query:
+        """``q`` plus, for a short query, a tier per word whose exact form a document holds."""
+        if not self.exact_forms or len(self.exact_forms) > ranking.exact_tier_max_words:
+            return q
+        tiers = [Q.ConstantScoreQuery(e, EXACT_FORM_TIER) for e in self.exact_forms]
+        return Q.AndMaybe(q, Q.Or(tiers))
+
+    def all_first(self, ranking: Ranking) -> Q.Query:
+        """Every document with any word, those with every word ranked first."""
+        if self.relaxed is None:
+            return self.with_exact_tier(self.query, ranking)
+        tiered = Q.Or([self.relaxed, Q.ConstantScoreQuery(self.query, ALL_WORDS_TIER)])
+        return self.with_exact_tier(tiered, ranking)
 
 
 class _ArabicWildcardPlugin(qparser.WildcardPlugin):
@@ -111,40 +127,57 @@ def _check_syntax(text: str) -> None:
         )
     if text.count('"') % 2:
         raise QueryError("unbalanced_quote", 'A quotation mark (") is not closed.')
-    stack = []
+    depth = 0
     for ch in text:
-        if ch in "([{":
-            stack.append(ch)
-            if len(stack) > MAX_NESTING:
+        if ch == "(":
+            depth += 1
+            if depth > MAX_NESTING:
                 raise QueryError("too_deep", f"Brackets nest more than {MAX_NESTING} deep.")
-        elif ch in _BRACKETS:
-            if not stack or stack.pop() != _BRACKETS[ch]:
-                raise QueryError("unbalanced_bracket", f"The bracket {ch} has no opening partner.")
-    if stack:
-        raise QueryError("unbalanced_bracket", f"The bracket {stack[-1]} is not closed.")
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                raise QueryError("unbalanced_bracket", "The bracket ) has no opening partner.")
+    if depth:
+        raise QueryError("unbalanced_bracket", "The bracket ( is not closed.")
     words = [w.strip("()[]{}\"+-*") for w in text.split()]
     if all(w in _OPERATORS or not any(ch.isalnum() for ch in w) for w in words):
         raise QueryError("no_search_terms", "The query has no words to search for, only operators or punctuation.")
 
 
 class _Expander:
-    def __init__(self, schema):
+    """Turns each parsed word, phrase or prefix into the clauses of its fields.
+
+    A word matches through its exact form, its stems and (unless
+    ``Ranking.relatives_match`` is off) its root and stem 4-grams.
+    """
+
+    def __init__(self, schema, ranking: Ranking):
         self.schema = schema
+        self.ranking = ranking
         self.terms = MatchTerms()
         self.ignored: list[str] = []
         self.leaves = 0
+        # One query per positive word: "the document holds this exact form".
+        self.exact_forms: list[Q.Query] = []
 
     def _scopes(self, fieldname):
         return list(TEXT_FIELDS) if fieldname == "content" else [fieldname]
 
+    def _analyzed(self, kind, word):
+        # The field's own analyzer, exactly as at indexing.
+        name = TEXT_FIELDS["body"].by_kind()[kind]
+        return list(dict.fromkeys(self.schema[name].process_text(word, mode="query")))
+
     def _stems(self, word):
-        # The stemmed field's own analyzer, exactly as at indexing.
-        return list(dict.fromkeys(self.schema["body_stem"].process_text(word, mode="query")))
+        return self._analyzed("stem", word)
 
     def _count_leaf(self):
         self.leaves += 1
         if self.leaves > MAX_TERMS:
             raise QueryError("too_many_terms", f"The query has more than {MAX_TERMS} words.")
+
+    def _weight(self, scope, kind):
+        return self.ranking.weight(scope, kind)
 
     def expand(self, q, negated=False):
         if isinstance(q, Q.Term):
@@ -181,28 +214,42 @@ class _Expander:
             return None
         raise QueryError("unsupported_syntax", f"This kind of query is not supported: {q}")
 
+    def _scored(self, match, relatives, idf_words, prefix=None):
+        """One word's query: its exact form and stems, and its relatives, saturated together."""
+        query = Q.Or(match)
+        if relatives:
+            query = Q.Or(match + relatives) if self.ranking.relatives_match else Q.AndMaybe(query, Q.Or(relatives))
+        if self.ranking.saturation == "word":
+            query = WordGroup(query, idf_words, self.ranking.k1, prefix)
+        return query
+
     def _term(self, q, negated):
         self._count_leaf()
         word = q.text
         stems = self._stems(word)
-        if not stems and is_stop_word(word):
-            # Too common to tell documents apart; phrases still use it.
+        if not stems:
+            # A stop word: too common to tell documents apart; phrases still use it.
             self.ignored.append(word)
             return None
-        clauses, exact = [], []
+        if negated:
+            return Q.Or([Q.Term(TEXT_FIELDS[scope].exact, word) for scope in self._scopes(q.fieldname)]
+                        + [Q.Term(TEXT_FIELDS[scope].stem, s) for scope in self._scopes(q.fieldname) for s in stems])
+        related = {kind: self._analyzed(kind, word) for kind in ("root", "gram") if self.ranking.weights.get(kind)}
+        match, relatives, exact, idf_pairs = [], [], [], []
         for scope in self._scopes(q.fieldname):
-            exact_field, stem_field = TEXT_FIELDS[scope]
-            exact.append(Q.Term(exact_field, word))
-            clauses.append(Q.Term(exact_field, word, boost=FIELD_BOOSTS[exact_field]))
-            clauses.extend(Q.Term(stem_field, s, boost=FIELD_BOOSTS[stem_field]) for s in stems)
-            if not negated:
-                self.terms.exact[scope].add(word)
-                self.terms.stems[scope].update(stems)
-        return Q.Or([*clauses, self._exact_bonus(exact)])
-
-    @staticmethod
-    def _exact_bonus(exact_queries):
-        return Q.ConstantScoreQuery(Q.Or(exact_queries), EXACT_FORM_BONUS)
+            fields = TEXT_FIELDS[scope]
+            exact.append(Q.Term(fields.exact, word))
+            match.append(Q.Term(fields.exact, word, boost=self._weight(scope, "exact")))
+            match.extend(Q.Term(fields.stem, s, boost=self._weight(scope, "stem")) for s in stems)
+            for kind, texts in related.items():
+                name = fields.by_kind()[kind]
+                relatives.extend(Q.Term(name, t, boost=self._weight(scope, kind)) for t in texts)
+            idf_pairs += [(fields.exact, word), (fields.stem, stems[0])]
+            idf_pairs += [(fields.root, r) for r in related.get("root", [])[:1]]
+            self.terms.exact[scope].add(word)
+            self.terms.stems[scope].update(stems)
+        self.exact_forms.append(Q.Or(exact))
+        return self._scored(match, relatives, [idf_pairs])
 
     def _phrase(self, q, negated):
         self._count_leaf()
@@ -214,19 +261,23 @@ class _Expander:
             if stems:
                 stem_words.append(stems[0])
         slop = max(q.slop, 1) + (len(words) - len(stem_words))
-        clauses, exact = [], []
+        match, exact = [], []
         for scope in self._scopes(q.fieldname):
-            exact_field, stem_field = TEXT_FIELDS[scope]
-            exact.append(Q.Phrase(exact_field, words, slop=q.slop))
-            clauses.append(Q.Phrase(exact_field, words, slop=q.slop, boost=FIELD_BOOSTS[exact_field]))
+            fields = TEXT_FIELDS[scope]
+            exact.append(Q.Phrase(fields.exact, words, slop=q.slop))
+            match.append(Q.Phrase(fields.exact, words, slop=q.slop, boost=self._weight(scope, "exact")))
             if len(stem_words) > 1:
-                clauses.append(Q.Phrase(stem_field, stem_words, slop=slop, boost=FIELD_BOOSTS[stem_field]))
+                match.append(Q.Phrase(fields.stem, stem_words, slop=slop, boost=self._weight(scope, "stem")))
             elif stem_words:
-                clauses.append(Q.Term(stem_field, stem_words[0], boost=FIELD_BOOSTS[stem_field]))
+                match.append(Q.Term(fields.stem, stem_words[0], boost=self._weight(scope, "stem")))
             if not negated:
                 self.terms.exact[scope].update(words)
                 self.terms.stems[scope].update(stem_words)
-        return Q.Or([*clauses, self._exact_bonus(exact)])
+        if negated:
+            return Q.Or(match)
+        self.exact_forms.append(Q.Or(exact))
+        body = TEXT_FIELDS["body"]
+        return self._scored(match, [], [[(body.exact, w)] for w in words])
 
     def _prefix(self, q, negated):
         self._count_leaf()
@@ -239,13 +290,16 @@ class _Expander:
             if prefix.startswith(article) and len(prefix) - len(article) >= MIN_PREFIX_CHARS:
                 variants.add(prefix[len(article):])
                 break
-        clauses = []
+        match = []
         for scope in self._scopes(q.fieldname):
-            exact_field, _ = TEXT_FIELDS[scope]
-            clauses.extend(Q.Prefix(exact_field, v, boost=FIELD_BOOSTS[exact_field]) for v in sorted(variants))
+            fields = TEXT_FIELDS[scope]
+            match.extend(Q.Prefix(fields.exact, v, boost=self._weight(scope, "exact") + self._weight(scope, "stem"))
+                         for v in sorted(variants))
             if not negated:
                 self.terms.prefixes[scope].update(variants)
-        return Q.Or(clauses)
+        if negated:
+            return Q.Or(match)
+        return self._scored(match, [], [], prefix=(TEXT_FIELDS["body"].exact, min(variants, key=len)))
 
 
 def _relaxed(q: Q.Query) -> Q.Query | None:
@@ -270,16 +324,16 @@ def _is_negative(q: Q.Query) -> bool:
     return False
 
 
-def parse_query(text: str, schema) -> ParsedQuery:
+def parse_query(text: str, schema, ranking: Ranking = DEFAULT_RANKING) -> ParsedQuery:
     """Parse and check ``text``; raise ``QueryError`` with a clear message when it cannot run."""
     global _parser
     if not isinstance(text, str):
         raise QueryError("empty_query", "The query is empty: type a word to search for.")
     _check_syntax(text)
-    cleaned = text.translate(_QUOTE_MARKS)
+    cleaned = text.translate(_QUOTE_MARKS).translate(_PUNCTUATION_BRACKETS)
     if _parser is None:
         _parser = _make_parser()
-    expander = _Expander(schema)
+    expander = _Expander(schema, ranking)
     query = expander.expand(_parser.parse(cleaned))
     if query is None:
         if _LEADING_MINUS.search(cleaned):
@@ -300,4 +354,5 @@ def parse_query(text: str, schema) -> ParsedQuery:
         relaxed=_relaxed(query),
         terms=expander.terms,
         ignored_stop_words=expander.ignored,
+        exact_forms=expander.exact_forms,
     )

@@ -1,43 +1,65 @@
-"""The index schema: every text field twice, exact (normalized) and stemmed.
+"""The index schema: every text field four ways.
 
-A word that matches in the exact field also matches its stem, so a document
-holding the form the user typed outscores one that holds only a relative of it.
+- exact: the normalized word as written (what a person typed matches best);
+- stem: the light stem, without stop words (what decides a match);
+- root: the word's root, a low-weight relative (يتدفق ~ تدفق);
+- gram: 4-letter pieces of the stem, a low-weight relative for words the
+  stemmer cannot join (transliterated names, broken plurals).
+
+Only exact and stem carry positions, for phrases; root and gram only add
+score (see ranking.py).
 """
+
+from __future__ import annotations
+
+from dataclasses import dataclass
 
 from whoosh.fields import ID, STORED, TEXT, Schema
 
-from .analysis import exact_analyzer, stem_analyzer
-from .stemming import DEFAULT_STEMMER
+from .analysis import DEFAULT_SETTINGS, AnalysisSettings, exact_analyzer, gram_analyzer, root_analyzer, stem_analyzer
 
 # Bumped whenever analysis or schema change in a way that needs a rebuild.
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 
-# User-facing field name -> (exact field, stemmed field).
+
+@dataclass(frozen=True)
+class FieldSet:
+    """The indexed fields of one user-facing field."""
+
+    exact: str
+    stem: str
+    root: str
+    gram: str
+
+    def by_kind(self):
+        return {"exact": self.exact, "stem": self.stem, "root": self.root, "gram": self.gram}
+
+
+# User-facing field name -> its indexed fields.
 TEXT_FIELDS = {
-    "title": ("title", "title_stem"),
-    "body": ("body", "body_stem"),
+    scope: FieldSet(scope, f"{scope}_stem", f"{scope}_root", f"{scope}_gram") for scope in ("title", "body")
 }
-
-# Relative weights of each indexed field in ranking.
-FIELD_BOOSTS = {
-    "title": 3.0,
-    "title_stem": 1.5,
-    "body": 2.0,
-    "body_stem": 1.0,
-}
+FIELD_KINDS = ("exact", "stem", "root", "gram")
 
 
-def build_schema(stemmer: str = DEFAULT_STEMMER) -> Schema:
-    exact = exact_analyzer()
-    stemmed = stem_analyzer(stemmer)
-    return Schema(
-        id=ID(stored=True, unique=True),
-        title=TEXT(analyzer=exact, stored=True, phrase=True),
-        title_stem=TEXT(analyzer=stemmed, phrase=True),
-        body=TEXT(analyzer=exact, stored=True, phrase=True),
-        body_stem=TEXT(analyzer=stemmed, phrase=True),
-        path=STORED(),
-        url=STORED(),
-        date=STORED(),
-        source=STORED(),
-    )
+def build_schema(settings: AnalysisSettings = DEFAULT_SETTINGS) -> Schema:
+    analyzers = {
+        "exact": exact_analyzer(),
+        "stem": stem_analyzer(settings),
+        "root": root_analyzer(settings),
+        "gram": gram_analyzer(settings),
+    }
+    fields = {"id": ID(stored=True, unique=True)}
+    for scope, names in TEXT_FIELDS.items():
+        for kind, name in names.by_kind().items():
+            positions = kind in ("exact", "stem")
+            fields[name] = TEXT(analyzer=analyzers[kind], stored=kind == "exact", phrase=positions)
+    for name in ("path", "url", "date", "source"):
+        fields[name] = STORED()
+    return Schema(**fields)
+
+
+def document_fields(title: str, body: str) -> dict[str, str]:
+    """The text of every indexed field of a document."""
+    text = {"title": title, "body": body}
+    return {name: text[scope] for scope, names in TEXT_FIELDS.items() for name in names.by_kind().values()}

@@ -13,13 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh import scoring
 
 from . import store
-from .analysis import stop_words
+from .analysis import AnalysisSettings, warm_up
+from .stemming import DEFAULT_STEMMER
+from .stopwords import DEFAULT_STOP_LIST
 from .highlight import highlight_all, snippet
-from .query import MatchTerms, QueryError, parse_query
-from .schema import ANALYSIS_VERSION
+from .query import MatchTerms, ParsedQuery, QueryError, parse_query
+from .ranking import ALL_WORDS_TIER, DEFAULT_RANKING, Ranking
+from .schema import ANALYSIS_VERSION, TEXT_FIELDS
 
 MAX_PAGE = 100
 MAX_PER_PAGE = 50
@@ -99,11 +101,11 @@ class DocumentView:
 class _Opened:
     """One index generation opened by one thread."""
 
-    def __init__(self, gen: Path):
+    def __init__(self, gen: Path, ranking: Ranking):
         self.gen = gen
         self.meta = store.read_meta(gen)
         self.index = whoosh_index.open_dir(str(gen))
-        self.searcher = self.index.searcher(weighting=scoring.BM25F())
+        self.searcher = self.index.searcher(weighting=ranking.weighting())
 
     def close(self):
         self.searcher.close()
@@ -125,10 +127,11 @@ def check_page(page, per_page) -> tuple[int, int]:
 
 
 class SearchEngine:
-    def __init__(self, index_dir: Path):
+    def __init__(self, index_dir: Path, ranking: Ranking = DEFAULT_RANKING):
         self.index_dir = Path(index_dir)
+        self.ranking = ranking
         self._local = threading.local()
-        stop_words()  # load the stop list now rather than in the first request
+        warm_up()
 
     # -- index access -------------------------------------------------
 
@@ -136,7 +139,7 @@ class SearchEngine:
         gen = store.require_generation(self.index_dir)
         opened = getattr(self._local, "opened", None)
         if opened is None or opened.gen != gen:
-            fresh = _Opened(gen)
+            fresh = _Opened(gen, self.ranking)
             if fresh.meta.get("analysis_version") != ANALYSIS_VERSION:
                 fresh.close()
                 raise store.IndexMissing(
@@ -148,8 +151,10 @@ class SearchEngine:
             self._local.opened = opened = fresh
         return opened
 
-    def _stemmer(self, opened: _Opened) -> str:
-        return opened.meta.get("stemmer", "light")
+    @staticmethod
+    def _settings(opened: _Opened) -> AnalysisSettings:
+        meta = opened.meta
+        return AnalysisSettings(meta.get("stemmer", DEFAULT_STEMMER), meta.get("stop_list", DEFAULT_STOP_LIST))
 
     # -- queries --------------------------------------------------------
 
@@ -158,11 +163,11 @@ class SearchEngine:
         started = time.perf_counter()
         page, per_page = check_page(page, per_page)
         opened = self._opened()
-        parsed = parse_query(text, opened.index.schema)
+        parsed = parse_query(text, opened.index.schema, self.ranking)
         limit = page * per_page
         results, relaxed = self._run(opened, parsed, limit)
         total = len(results)
-        stemmer = self._stemmer(opened)
+        settings = self._settings(opened)
         hits = []
         for hit in results[(page - 1) * per_page : limit]:
             stored = hit.fields()
@@ -170,9 +175,9 @@ class SearchEngine:
                 Hit(
                     id=stored["id"],
                     title=stored.get("title", ""),
-                    title_html=highlight_all(stored.get("title", ""), parsed.terms, "title", stemmer),
+                    title_html=highlight_all(stored.get("title", ""), parsed.terms, "title", settings),
                     score=round(hit.score, 4),
-                    snippet=snippet(stored.get("body", ""), parsed.terms, "body", stemmer) if snippets else "",
+                    snippet=snippet(stored.get("body", ""), parsed.terms, "body", settings) if snippets else "",
                     path=stored.get("path"),
                     url=stored.get("url"),
                     date=stored.get("date"),
@@ -190,18 +195,22 @@ class SearchEngine:
             ignored_words=parsed.ignored_stop_words,
         )
 
-    @staticmethod
-    def _run(opened: _Opened, parsed, limit: int):
-        """Whoosh results for all the words, or for any of them when no document has all."""
-        results = opened.searcher.search(parsed.query, limit=limit)
+    def _run(self, opened: _Opened, parsed: ParsedQuery, limit: int):
+        """Whoosh results and whether no document had every word (see Ranking.match)."""
+        ranking, searcher = self.ranking, opened.searcher
+        if ranking.match == "all-first":
+            results = searcher.search(parsed.all_first(ranking), limit=limit)
+            relaxed = parsed.relaxed is not None and bool(results) and results[0].score < ALL_WORDS_TIER
+            return results, relaxed
+        results = searcher.search(parsed.with_exact_tier(parsed.query, ranking), limit=limit)
         if results.is_empty() and parsed.relaxed is not None:
-            return opened.searcher.search(parsed.relaxed, limit=limit), True
+            return searcher.search(parsed.with_exact_tier(parsed.relaxed, ranking), limit=limit), True
         return results, False
 
     def ranked(self, text: str, limit: int = 100) -> list[tuple[str, float]]:
         """(id, score) of the top ``limit`` documents, by the same path as ``search``, without snippets."""
         opened = self._opened()
-        results, _ = self._run(opened, parse_query(text, opened.index.schema), limit)
+        results, _ = self._run(opened, parse_query(text, opened.index.schema, self.ranking), limit)
         return [(hit["id"], hit.score) for hit in results]
 
     def document(self, doc_id: str, query: str | None = None) -> DocumentView | None:
@@ -213,16 +222,16 @@ class SearchEngine:
         terms: MatchTerms | None = None
         if query:
             try:
-                terms = parse_query(query, opened.index.schema).terms
+                terms = parse_query(query, opened.index.schema, self.ranking).terms
             except QueryError:
                 terms = None
-        stemmer = self._stemmer(opened)
+        settings = self._settings(opened)
         body = stored.get("body", "")
-        body_html = highlight_all(body, terms, "body", stemmer)
+        body_html = highlight_all(body, terms, "body", settings)
         return DocumentView(
             id=stored["id"],
             title=stored.get("title", ""),
-            title_html=highlight_all(stored.get("title", ""), terms, "title", stemmer),
+            title_html=highlight_all(stored.get("title", ""), terms, "title", settings),
             body_html=body_html,
             path=stored.get("path"),
             url=stored.get("url"),
@@ -235,7 +244,7 @@ class SearchEngine:
         opened = self._opened()
         reader = opened.searcher.reader()
         fields = {}
-        for name in ("title", "title_stem", "body", "body_stem"):
+        for name in (n for names in TEXT_FIELDS.values() for n in names.by_kind().values()):
             fields[name] = {
                 "unique_terms": sum(1 for _ in reader.lexicon(name)),
                 "tokens": reader.field_length(name),

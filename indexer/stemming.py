@@ -77,6 +77,20 @@ def snowball_stems(word: str) -> tuple[str, ...]:
     return (_snowball.stemWord(word),)
 
 
+_tashaphyne = None
+
+
+def tashaphyne_stems(word: str) -> tuple[str, ...]:
+    # Tashaphyne's light stemmer, kept selectable for the comparison in
+    # docs/quality.md; created lazily for the same reason as Snowball.
+    global _tashaphyne
+    if _tashaphyne is None:
+        from tashaphyne.stemming import ArabicLightStemmer
+
+        _tashaphyne = ArabicLightStemmer()
+    return (_tashaphyne.light_stem(word) or word,)
+
+
 def no_stems(word: str) -> tuple[str, ...]:
     return (word,)
 
@@ -84,6 +98,7 @@ def no_stems(word: str) -> tuple[str, ...]:
 STEMMERS = {
     "light": light_stems,
     "snowball": snowball_stems,
+    "tashaphyne": tashaphyne_stems,
     "none": no_stems,
 }
 DEFAULT_STEMMER = "light"
@@ -94,3 +109,25 @@ def get_stemmer(name: str):
         return STEMMERS[name]
     except KeyError:
         raise ValueError(f"unknown stemmer {name!r}; choose one of {', '.join(STEMMERS)}") from None
+
+
+_isri = None
+MIN_ROOT_WORD = 3  # shorter words have no root worth matching on
+
+
+@lru_cache(maxsize=200_000)
+def root(word: str) -> str | None:
+    """The ISRI root of ``word`` (NLTK's implementation), or None for short words.
+
+    Roots join what light stemming keeps apart (يتدفق and تدفق, مؤلفات and
+    مؤلف, تسمية and سميت) at the price of over-joining, so the engine gives
+    them a low weight of their own rather than using them as the stem.
+    """
+    global _isri
+    if len(word) < MIN_ROOT_WORD:
+        return None
+    if _isri is None:
+        from nltk.stem.isri import ISRIStemmer
+
+        _isri = ISRIStemmer()
+    return _isri.stem(word)

@@ -5,10 +5,11 @@ import pickle
 import pytest
 from whoosh.fields import Schema
 
-from indexer.analysis import exact_analyzer, stem_analyzer, word_forms
+from indexer.analysis import AnalysisSettings, exact_analyzer, gram_analyzer, root_analyzer, stem_analyzer, word_forms
 from indexer.normalize import normalize_word
 from indexer.schema import build_schema
 from indexer.stemming import light_stems
+from indexer.stopwords import stop_words
 
 
 def tokens(analyzer, text):
@@ -105,8 +106,44 @@ def test_schema_pickles_with_its_analyzers():
     assert [t.text for t in restored["body_stem"].analyzer("بالهند")] == ["هند"]
 
 
-def test_snowball_stemmer_schema_pickles_before_and_after_use():
-    schema = build_schema("snowball")
+@pytest.mark.parametrize("stemmer", ["snowball", "tashaphyne"])
+def test_library_stemmer_schema_pickles_before_and_after_use(stemmer):
+    # Snowball, Tashaphyne and the ISRI root stemmer are created lazily: the
+    # schema still pickles after they have been used.
+    schema = build_schema(AnalysisSettings(stemmer=stemmer))
     list(schema["body_stem"].analyzer("الاجتماعات"))
+    list(schema["body_root"].analyzer("الاجتماعات"))
     restored = pickle.loads(pickle.dumps(schema))
     assert [t.text for t in restored["body_stem"].analyzer("الاجتماع")] == ["اجتماع"]
+    assert [t.text for t in restored["body_root"].analyzer("يتدفق")] == ["دفق"]
+
+
+def _texts(analyzer, text):
+    return [t.text for t in analyzer(text)]
+
+
+def test_root_field_joins_verb_and_noun_forms():
+    roots = root_analyzer()
+    assert _texts(roots, "يتدفق") == _texts(roots, "تدفق") == ["دفق"]
+    assert _texts(roots, "المدارس") == _texts(roots, "يدرس") == ["درس"]
+    # Stop words and words under three letters have no root term.
+    assert _texts(roots, "في من هو") == []
+
+
+def test_gram_field_holds_four_letter_pieces_of_the_primary_stem():
+    assert _texts(gram_analyzer(), "الاجتماعات") == ["اجتم", "جتما", "تماع"]
+    # A stem under four letters gives no piece; an alternative stem gives none either.
+    assert _texts(gram_analyzer(), "هند") == []
+    assert _texts(gram_analyzer(), "بلافروف") == ["بلاف", "لافر", "افرو", "فروف"]
+
+
+def test_function_stop_list_keeps_content_words_and_drops_question_words():
+    function, full = stop_words("function"), stop_words("full")
+    for question_word in ("ما", "ماذا", "لماذا", "متي", "كم", "اين", "كيف", "هل"):
+        assert question_word in function
+    # Directions, superlatives and such are stop words in the full lexicon only.
+    for content in ("جنوب", "اكثر", "الشمالي", "العامه"):
+        assert content not in function
+    assert "جنوب" in full and "العامه" in full
+    # من the preposition is dropped; words that start with من are not.
+    assert _texts(stem_analyzer(), "من منظمة") == ["منظم"]

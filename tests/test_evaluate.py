@@ -60,6 +60,8 @@ def test_evaluate_command_end_to_end(tmp_path):
     report = json.loads(result.stdout)
     assert report["documents"] == 60
     assert report["queries"] > 40
+    # Question words and punctuation never make a question fail or come back empty.
+    assert report["failed_queries"] == [] and report["empty_results"] == 0
     metrics = report["metrics"]
     # Natural questions about 60 sentences: the right sentence is nearly always found.
     assert metrics["Recall@100"] > 0.9

@@ -1,0 +1,121 @@
+"""BM25F proper: a query word's matches in all its fields are added up before saturation.
+
+Whoosh's ``scoring.BM25F`` scores every (field, term) pair on its own and sums
+the scores, so a word found four ways (exact, stem, root, 4-grams) counts about
+four times as much as a word found one way, and a question's rarest word can be
+outvoted by a common word that matches in every field.  Here:
+
+- the searcher's weighting (``FieldFrequency``) gives each posting only its
+  length-normalized term frequency, ``tf / (1 - b + b * length / avg_length)``;
+- the query marks each word's clauses with a ``WordGroup``; Whoosh's own
+  boosts weight the fields, its union matcher adds them up, and the group's
+  matcher applies BM25 saturation and the word's idf once:
+  ``idf * s * (k1 + 1) / (k1 + s)``.
+
+This is BM25F as the retrieval literature defines it; Whoosh does not ship it,
+and it is small enough to write here.
+"""
+
+from __future__ import annotations
+
+from math import log
+
+from whoosh import matching, scoring
+from whoosh import query as Q
+
+
+class FieldFrequency(scoring.WeightingModel):
+    """Length-normalized term frequency; idf and saturation come from WordGroup."""
+
+    def __init__(self, b: float):
+        self.b = b
+
+    def supports_block_quality(self):
+        return False
+
+    def scorer(self, searcher, fieldname, text, qf=1):
+        return _NormalizedFrequency(searcher, fieldname, text, self.b)
+
+
+class _NormalizedFrequency(scoring.WeightLengthScorer):
+    def __init__(self, searcher, fieldname, text, b):
+        self.avgfl = searcher.get_parent().avg_field_length(fieldname) or 1
+        self.b = b
+        self.setup(searcher, fieldname, text)
+
+    def _score(self, weight, length):
+        return weight / (1 - self.b + self.b * length / self.avgfl)
+
+    def supports_block_quality(self):
+        return False
+
+
+def idf(doc_count: int, doc_frequency: int) -> float:
+    # Lucene's BM25 idf: never negative, and steeper than Whoosh's log(N/(n+1)) + 1.
+    return log(1 + (doc_count - doc_frequency + 0.5) / (doc_frequency + 0.5))
+
+
+class _Saturated(matching.WrappingMatcher):
+    def __init__(self, child, weight, k1):
+        super().__init__(child)
+        self.weight_, self.k1 = weight, k1
+
+    def _replacement(self, newchild):
+        return _Saturated(newchild, self.weight_, self.k1)
+
+    def supports_block_quality(self):
+        return False
+
+    def score(self):
+        s = self.child.score()
+        return self.weight_ * s * (self.k1 + 1) / (self.k1 + s)
+
+
+class WordGroup(Q.WrappingQuery):
+    """All the clauses of one query word (or phrase), saturated together.
+
+    ``words`` lists, per word of the group, the (field, term) pairs whose
+    document frequency stands for that word: the largest of them is used, so
+    a word whose root is common gets the modest idf of its root.  A phrase
+    has one entry per word and gets the sum of their idfs.  ``prefix`` (a
+    field and a prefix) takes its idf from the commonest matching term.
+    """
+
+    MAX_PREFIX_TERMS = 64
+
+    def __init__(self, child, words, k1: float, prefix=None):
+        super().__init__(child)
+        self.words = words
+        self.k1 = k1
+        self.prefix = prefix
+
+    def __eq__(self, other):
+        return (
+            type(other) is type(self)
+            and other.child == self.child
+            and other.words == self.words
+            and other.k1 == self.k1
+            and other.prefix == self.prefix
+        )
+
+    __hash__ = Q.WrappingQuery.__hash__
+
+    def apply(self, fn):
+        return WordGroup(fn(self.child), self.words, self.k1, self.prefix)
+
+    def _weight(self, searcher) -> float:
+        doc_count = searcher.doc_count_all()
+        frequencies = [max((searcher.doc_frequency(f, t) for f, t in pairs), default=0) for pairs in self.words]
+        if self.prefix:
+            field, prefix = self.prefix
+            terms = searcher.reader().expand_prefix(field, prefix)
+            frequencies.append(
+                max((searcher.doc_frequency(field, t) for _, t in zip(range(self.MAX_PREFIX_TERMS), terms)), default=0)
+            )
+        return sum(idf(doc_count, n) for n in frequencies)
+
+    def matcher(self, searcher, context=None):
+        m = self.child.matcher(searcher, context)
+        if not m.is_active():
+            return m
+        return _Saturated(m, self._weight(searcher), self.k1)

@@ -1,0 +1,71 @@
+"""How matches are scored and which documents a query returns.
+
+These are query-time settings: changing them needs no rebuild.  The defaults
+are the ones chosen by measurement (docs/quality.md); `evaluate --config`
+names the other settings that were measured.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from whoosh import scoring
+
+from .bm25f import FieldFrequency
+
+
+def _default_weights() -> dict[str, float]:
+    return {"exact": 0.3, "stem": 1.0, "root": 0.6, "gram": 0.25}
+
+
+# Scores added to tier documents: larger than any BM25F sum of a query.
+ALL_WORDS_TIER = 1_000_000.0
+EXACT_FORM_TIER = 1_000.0
+
+
+@dataclass(frozen=True)
+class Ranking:
+    # BM25 saturation and length normalization.
+    k1: float = 1.2
+    b: float = 0.4
+    # Weight of each kind of indexed field (see schema.py); title fields
+    # count ``title_weight`` times as much as the body's.
+    weights: dict[str, float] = field(default_factory=_default_weights)
+    title_weight: float = 2.0
+    # Whether a document holding only a word's root or 4-grams matches it
+    # (ranked low), or those only add score to documents holding the word's
+    # exact form or a stem.
+    relatives_match: bool = True
+    # "word": BM25F, one saturation per query word over all its fields
+    # (bm25f.py).  "field": Whoosh's BM25F, each field scored on its own and
+    # summed (the engine's first ranking, kept for comparison).
+    saturation: str = "word"
+    # "all-first": documents with every word first, then those with some of
+    # them.  "all-or-any": only documents with every word, or with any word
+    # when none has all (the engine's first behaviour).
+    match: str = "all-first"
+    # Queries of at most this many words rank documents holding each word's
+    # exact form above those that hold only a relative of it (a person typing
+    # مدرسة wants مدرسة before مدارس); longer, question-like queries are
+    # ranked by BM25F alone, where the exact field only adds weight.
+    exact_tier_max_words: int = 3
+
+    def __post_init__(self):
+        if self.saturation not in ("word", "field"):
+            raise ValueError(f"unknown saturation {self.saturation!r}")
+        if self.match not in ("all-first", "all-or-any"):
+            raise ValueError(f"unknown match {self.match!r}")
+
+    def weight(self, scope: str, kind: str) -> float:
+        return self.weights.get(kind, 0.0) * (self.title_weight if scope == "title" else 1.0)
+
+    def weighting(self) -> scoring.WeightingModel:
+        if self.saturation == "word":
+            return FieldFrequency(b=self.b)
+        return scoring.BM25F(B=self.b, K1=self.k1)
+
+    def with_(self, **changes) -> "Ranking":
+        return replace(self, **changes)
+
+
+DEFAULT_RANKING = Ranking()
