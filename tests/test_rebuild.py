@@ -141,3 +141,22 @@ def test_search_and_stats_commands(seed_index):
     assert bad.returncode == 2 and "not closed" in bad.stderr
     none = run_cli("search", "لافروف", "--index", str(seed_index.parent / "no-index-here"), check=False)
     assert none.returncode == 1 and "rebuild" in none.stderr
+
+
+def test_the_app_rebuilds_an_index_made_by_an_older_analysis(tmp_path):
+    # python -m webapp serves what it finds, unless the analysis has changed
+    # since: then it rebuilds from the folder the index was built from.
+    from webapp.__main__ import _rebuild_plan
+
+    source = tmp_path / "docs"
+    source.mkdir()
+    (source / "a.txt").write_text("عنوان\n\nنص عن لافروف.\n", encoding="utf-8")
+    index = tmp_path / "index"
+    assert _rebuild_plan(index, SEEDS)[0] == SEEDS  # no index yet: the default source
+    run_cli("rebuild", "--source", str(source), "--index", str(index), "--quiet")
+    assert _rebuild_plan(index, SEEDS) is None
+    meta_file = current_generation(index) / "meta.json"
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    meta_file.write_text(json.dumps({**meta, "analysis_version": 1}), encoding="utf-8")
+    plan_source, settings, reason = _rebuild_plan(index, SEEDS)
+    assert plan_source == source and "older version" in reason

@@ -1,4 +1,5 @@
-"""python -m webapp: build the index from seeds/ if there is none, then serve it."""
+"""python -m webapp: build the index from seeds/ if there is none (or rebuild one
+made by an older analysis, from the folder it was built from), then serve it."""
 
 from __future__ import annotations
 
@@ -7,10 +8,30 @@ import sys
 from pathlib import Path
 
 from indexer import RebuildBusy, RebuildError, rebuild
+from indexer.analysis import AnalysisSettings
 from indexer.paths import DEFAULT_INDEX, DEFAULT_SOURCE
-from indexer.store import current_generation
+from indexer.schema import ANALYSIS_VERSION
+from indexer.store import current_generation, read_meta
 
 from . import create_app
+
+
+def _rebuild_plan(index: Path, default_source: Path):
+    """(source, settings, reason) when the index must be built before serving, else None."""
+    gen = current_generation(index)
+    if gen is None:
+        return default_source, AnalysisSettings(), f"No index in {index}"
+    meta = read_meta(gen)
+    if meta.get("analysis_version") == ANALYSIS_VERSION:
+        return None
+    source = Path(meta.get("source") or default_source)
+    if not source.is_dir():
+        source = default_source
+    try:
+        settings = AnalysisSettings(meta.get("stemmer", "light"), meta.get("stop_list", "function"))
+    except ValueError:
+        settings = AnalysisSettings()
+    return source, settings, f"The index in {index} was built by an older version of the analysis"
 
 
 def main(argv=None) -> int:
@@ -23,10 +44,12 @@ def main(argv=None) -> int:
     parser.add_argument("--threads", type=int, default=8)
     args = parser.parse_args(argv)
 
-    if current_generation(args.index) is None:
-        print(f"No index in {args.index}; building it from {args.source} …", flush=True)
+    plan = _rebuild_plan(args.index, args.source)
+    if plan is not None:
+        source, settings, why = plan
+        print(f"{why}; building it from {source} …", flush=True)
         try:
-            print(rebuild(args.source, args.index, progress=True).summary(), flush=True)
+            print(rebuild(source, args.index, settings, progress=True).summary(), flush=True)
         except (RebuildError, RebuildBusy) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
