@@ -231,16 +231,18 @@ class _Expander:
             # A stop word: too common to tell documents apart; phrases still use it.
             self.ignored.append(word)
             return None
-        if negated:
-            return Q.Or([Q.Term(TEXT_FIELDS[scope].exact, word) for scope in self._scopes(q.fieldname)]
-                        + [Q.Term(TEXT_FIELDS[scope].stem, s) for scope in self._scopes(q.fieldname) for s in stems])
-        related = {kind: self._analyzed(kind, word) for kind in ("root", "gram") if self.ranking.weights.get(kind)}
-        match, relatives, exact, idf_pairs = [], [], [], []
+        match, exact = [], []
         for scope in self._scopes(q.fieldname):
             fields = TEXT_FIELDS[scope]
             exact.append(Q.Term(fields.exact, word))
             match.append(Q.Term(fields.exact, word, boost=self._weight(scope, "exact")))
             match.extend(Q.Term(fields.stem, s, boost=self._weight(scope, "stem")) for s in stems)
+        if negated:
+            return Q.Or(match)
+        related = {kind: self._analyzed(kind, word) for kind in ("root", "gram") if self.ranking.weights.get(kind)}
+        relatives, idf_pairs = [], []
+        for scope in self._scopes(q.fieldname):
+            fields = TEXT_FIELDS[scope]
             for kind, texts in related.items():
                 name = fields.by_kind()[kind]
                 relatives.extend(Q.Term(name, t, boost=self._weight(scope, kind)) for t in texts)
