@@ -1,14 +1,16 @@
 """The analysis chain, defined once and used for indexing, queries and snippets.
 
+    ArabicTokenizer | SpellingFilter                            -> spelling terms
     ArabicTokenizer | ArabicNormalizeFilter                     -> exact terms
                     | ArabicStopFilter | ArabicStemFilter       -> stemmed terms
                     | ArabicStopFilter | ArabicRootFilter       -> root terms
                     | ArabicStopFilter | ArabicStemFilter(primary only)
                                        | NgramFilter(4)         -> stem 4-grams
 
-Exact and stemmed terms decide what matches; roots and 4-grams of stems
-only add a little score to a word whose relatives a document holds (see
-ranking.py and docs/quality.md for what they are worth).
+Exact and stemmed terms decide what matches; roots, 4-grams and other
+spellings (variants.py) make a document match at a low weight, and the
+spelling typed decides the order among documents that normalization joins
+(see ranking.py and docs/quality.md for what each is worth).
 
 Normalization runs per token after tokenizing, so every token's
 startchar/endchar still points into the original text: a snippet can then
@@ -22,9 +24,10 @@ from dataclasses import dataclass
 
 from whoosh.analysis import Filter, NgramFilter, RegexTokenizer
 
-from .normalize import IGNORABLE_CLASS, normalize_word
+from .normalize import IGNORABLE_CLASS, fold_hamza, normalize_word, written_word
 from .stemming import DEFAULT_STEMMER, get_stemmer, root
 from .stopwords import DEFAULT_STOP_LIST, STOP_LISTS, stop_words
+from .variants import spelling_terms
 
 # A word starts with a letter and runs on through letters and the marks that
 # normalization deletes (harakat, shadda, tatweel, joiners), so مُحَمَّدٌ stays
@@ -38,16 +41,44 @@ class ArabicTokenizer(RegexTokenizer):
         super().__init__(expression=TOKEN_PATTERN, gaps=False)
 
 
-class ArabicNormalizeFilter(Filter):
-    """Normalizes each token's text in place; drops tokens left empty."""
+class _WordMapFilter(Filter):
+    """Replaces each token's text by ``word_map(text)``; drops tokens left empty."""
+
+    word_map = staticmethod(str)
+
+    def __eq__(self, other):
+        return type(other) is type(self)
+
+    def __call__(self, tokens):
+        word_map = self.word_map
+        for t in tokens:
+            text = word_map(t.text)
+            if text:
+                t.text = text
+                yield t
+
+
+class ArabicNormalizeFilter(_WordMapFilter):
+    """Normalizes each token's text in place."""
+
+    word_map = staticmethod(normalize_word)
+
+
+class WrittenWordFilter(_WordMapFilter):
+    """Marks and elongation removed, letters and clitics as written (what the query parser reads)."""
+
+    word_map = staticmethod(written_word)
+
+
+class SpellingFilter(Filter):
+    """Each word as written without proclitics, filed under its spelling key (variants.py)."""
 
     def __eq__(self, other):
         return type(other) is type(self)
 
     def __call__(self, tokens):
         for t in tokens:
-            text = normalize_word(t.text)
-            if text:
+            for text in spelling_terms(t.text):
                 t.text = text
                 yield t
 
@@ -116,10 +147,15 @@ class ArabicStemFilter(Filter):
                 if self.alternatives:
                     yield t
                 continue
-            stems = stem(t.text)
+            stems = stemmed(stem, t.text)
             for text in stems if self.alternatives else stems[:1]:
                 t.text = text
                 yield t
+
+
+def stemmed(stem, word: str) -> tuple[str, ...]:
+    """The stems of a normalized word, hamza folded (see normalize.fold_hamza)."""
+    return tuple(dict.fromkeys(fold_hamza(s) for s in stem(word)))
 
 
 class ArabicRootFilter(Filter):
@@ -143,6 +179,15 @@ def warm_up(settings: AnalysisSettings = DEFAULT_SETTINGS) -> None:
     stop_words(settings.stop_list)
     get_stemmer(settings.stemmer)("كتاب")
     root("كتاب")
+
+
+def written_analyzer():
+    """Each word as typed, marks removed: the query parser's analyzer."""
+    return ArabicTokenizer() | WrittenWordFilter()
+
+
+def spelling_analyzer():
+    return ArabicTokenizer() | SpellingFilter()
 
 
 def exact_analyzer():
@@ -186,5 +231,5 @@ def word_forms(text: str, settings: AnalysisSettings = DEFAULT_SETTINGS):
     stem = get_stemmer(settings.stemmer)
     stops = stop_words(settings.stop_list)
     for t in exact_analyzer()(text, chars=True):
-        stems = () if t.text in stops else stem(t.text)
+        stems = () if t.text in stops else stemmed(stem, t.text)
         yield WordForms(t.text, stems, t.startchar, t.endchar)

@@ -44,6 +44,8 @@ def cmd_search(args) -> int:
     color = sys.stdout.isatty()
     note = " (no document has every word; showing documents with any of them)" if page.relaxed else ""
     print(f"{page.total} result(s) for {args.query!r} in {page.took_ms:.1f} ms{note}")
+    if page.suggestions:
+        print("did you mean: " + " | ".join(page.suggestions))
     first = (page.page - 1) * page.per_page
     for rank, hit in enumerate(page.hits, first + 1):
         print(f"\n{rank}. {_terminal_text(hit.title_html, color)}  [{hit.id}]  score {hit.score:.3f}")

@@ -25,7 +25,8 @@ _INVISIBLE = [
     0xFEFF,  # zero-width no-break space / BOM
 ]
 
-_TABLE = {
+# Letter rules: what a reader treats as the same letter.
+_LETTERS = {
     # Alef forms: hamza above and below, madda, wasla -> bare alef.
     ord(araby.ALEF_HAMZA_ABOVE): araby.ALEF,
     ord(araby.ALEF_HAMZA_BELOW): araby.ALEF,
@@ -34,6 +35,13 @@ _TABLE = {
     # Final forms that writers use interchangeably.
     ord(araby.ALEF_MAKSURA): araby.YEH,
     ord(araby.TEH_MARBUTA): araby.HEH,
+    # Hamza seats: writers put the same hamza on waw or yeh by region and
+    # habit (مسؤول / مسئول, هيئة), so both become the bare hamza.  Hamza on
+    # alef stays a plain alef above: hamza-less typing (ياتي, اسرائيل) is the
+    # common case there.  Looser folding (هيأة / هيئة, سماء / سما) is done
+    # on stems only: see fold_hamza.
+    ord(araby.WAW_HAMZA): araby.HAMZA,
+    ord(araby.YEH_HAMZA): araby.HAMZA,
     # Persian and Urdu letters that appear in Arabic-script news copy.
     0x06CC: araby.YEH,  # farsi yeh
     0x06D2: araby.YEH,  # yeh barree
@@ -42,15 +50,23 @@ _TABLE = {
     0x06C1: araby.HEH,  # heh goal
     0x06BE: araby.HEH,  # heh doachashmee
     0x06D5: araby.HEH,  # ae
+    0x06A4: araby.FEH,  # veh (ڤ in foreign names)
+    0x067E: araby.BEH,  # peh
+    0x0686: araby.JEEM,  # tcheh
+    0x06AF: araby.KAF,  # gaf
+}
+# Mark rules: what carries no letter identity, and digits of every script.
+_MARKS = {
     # Elongation carries no meaning.
     ord(araby.TATWEEL): None,
     # Superscript (dagger) alef.
     ord(araby.MINI_ALEF): None,
 }
-_TABLE.update({cp: None for cp in (*_HARAKAT, *_QURANIC_MARKS, *_ARABIC_SIGNS, *_INVISIBLE)})
+_MARKS.update({cp: None for cp in (*_HARAKAT, *_QURANIC_MARKS, *_ARABIC_SIGNS, *_INVISIBLE)})
 # Arabic-Indic and Eastern Arabic-Indic digits -> ASCII digits.
-_TABLE.update({0x0660 + d: str(d) for d in range(10)})
-_TABLE.update({0x06F0 + d: str(d) for d in range(10)})
+_MARKS.update({0x0660 + d: str(d) for d in range(10)})
+_MARKS.update({0x06F0 + d: str(d) for d in range(10)})
+_TABLE = {**_MARKS, **_LETTERS}
 
 # Presentation forms (ligatures such as U+FEFB lam-alef) need NFKC to become letters.
 _PRESENTATION_FORMS = ("\uFB50", "\uFDFF", "\uFE70", "\uFEFC")
@@ -70,6 +86,42 @@ def normalize_word(word: str) -> str:
     if _has_presentation_forms(word):
         word = unicodedata.normalize("NFKC", word)
     return word.translate(_TABLE).lower()
+
+
+@lru_cache(maxsize=200_000)
+def written_word(word: str) -> str:
+    """The token as written, without marks: letters stay as the writer chose.
+
+    إلى and الى, مدرسة and مدرسه keep apart here, so a search can prefer the
+    form a person typed among the documents that normalization joins.
+    """
+    if _has_presentation_forms(word):
+        word = unicodedata.normalize("NFKC", word)
+    return word.translate(_MARKS).lower()
+
+
+_LONG_VOWELS = "اوي"
+MIN_FOLDED = 3
+
+
+@lru_cache(maxsize=200_000)
+def fold_hamza(stem: str) -> str:
+    """A stem with hamza folded away, for the stemmed fields only.
+
+    A hamza inside the word becomes alef, as on alef seats already: هيئة
+    and هيأة, سأل and سال, مسؤول and مساول meet.  A final hamza after a long
+    vowel is dropped when three letters remain (سماء / سما, فقراء / فقرا),
+    a spelling common in informal text, and folds like the others in
+    shorter stems (هيئة -> هيء -> هيا).  A final hamza after a consonant
+    stays: جزء is not جزاء, سوء is not سواء.  The exact field keeps every
+    word apart, so exact spellings still rank first.
+    """
+    final = ""
+    if stem.endswith(araby.HAMZA) and len(stem) > 1 and stem[-2] not in _LONG_VOWELS:
+        stem, final = stem[:-1], araby.HAMZA
+    elif stem.endswith(araby.HAMZA) and len(stem) - 1 >= MIN_FOLDED:
+        stem = stem[:-1]
+    return stem.replace(araby.HAMZA, araby.ALEF) + final
 
 
 # A regex character class of everything normalization deletes: the tokenizer

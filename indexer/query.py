@@ -1,12 +1,14 @@
-"""From what a person types to a Whoosh query over the exact and stemmed fields.
+"""From what a person types to a Whoosh query over the indexed fields.
 
 Whoosh's own parser reads the syntax (words, "phrases", OR, NOT, -word,
-prefix*, title:word, parentheses) with the exact analyzer, so diacritics,
-alef forms and the like are already normalized.  Each leaf is then expanded
-here into the fields it searches: the exact form in the exact fields and the
-stems (from the same stemmed-field analyzer used at indexing) in the stemmed
-ones.  Whoosh's parser silently repairs broken syntax; we check it first so a
-person is told what is wrong instead of getting a surprising result.
+prefix*, title:word, parentheses) with the written-form analyzer, so marks
+are gone but letters stay as typed.  Each leaf is then expanded here into
+the fields it searches, each through the same analyzer used at indexing:
+the normalized exact form, the stems, the word's relatives (root, 4-grams),
+the spelling typed and, with an index at hand, other spellings of a long
+word filed under the same spelling key (variants.py).  Whoosh's parser
+silently repairs broken syntax; we check it first so a person is told what
+is wrong instead of getting a surprising result.
 """
 
 from __future__ import annotations
@@ -18,16 +20,20 @@ from whoosh import qparser
 from whoosh import query as Q
 from whoosh.fields import TEXT, Schema
 
-from .analysis import exact_analyzer
+from .analysis import written_analyzer
 from .bm25f import WordGroup
-from .ranking import ALL_WORDS_TIER, DEFAULT_RANKING, EXACT_FORM_TIER, Ranking
+from .normalize import normalize_word
+from .ranking import ALL_WORDS_TIER, DEFAULT_RANKING, EXACT_FORM_TIER, WRITTEN_FORM_TIER, Ranking
 from .schema import TEXT_FIELDS
 from .stemming import PREFIXES
+from .stemming import light_bases
+from .variants import other_spellings
 
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 50
 MAX_NESTING = 10
 MIN_PREFIX_CHARS = 2
+MAX_VARIANTS = 20  # other spellings of one word a query searches for
 # Arabic and typographic quotation marks mean a phrase too.
 _QUOTE_MARKS = str.maketrans({"«": '"', "»": '"', "“": '"', "”": '"', "„": '"'})
 # Only parentheses group; square and curly brackets are not query syntax here
@@ -55,13 +61,20 @@ class MatchTerms:
     exact: dict[str, set[str]] = field(default_factory=lambda: {f: set() for f in TEXT_FIELDS})
     stems: dict[str, set[str]] = field(default_factory=lambda: {f: set() for f in TEXT_FIELDS})
     prefixes: dict[str, set[str]] = field(default_factory=lambda: {f: set() for f in TEXT_FIELDS})
+    # Other spellings the query searched for (normalized, without proclitics).
+    variants: dict[str, set[str]] = field(default_factory=lambda: {f: set() for f in TEXT_FIELDS})
 
     def matches(self, scope: str, exact: str, stems) -> bool:
         return (
             exact in self.exact[scope]
             or any(s in self.stems[scope] for s in stems)
             or any(exact.startswith(p) for p in self.prefixes[scope])
+            or bool(self.variants[scope] and light_bases(exact)[0] in self.variants[scope])
         )
+
+    def words(self) -> list[str]:
+        """The exact forms searched for, in no particular order."""
+        return sorted(set().union(*self.exact.values()))
 
 
 @dataclass
@@ -74,12 +87,17 @@ class ParsedQuery:
     ignored_stop_words: list[str]
     # One query per positive word or phrase: "the document holds it as typed".
     exact_forms: list[Q.Query] = field(default_factory=list)
+    # One query per positive word or phrase: "the document writes it as typed"
+    # (same letters, any proclitics): مدرسه before مدرسة.
+    written_forms: list[Q.Query] = field(default_factory=list)
 
     def with_exact_tier(self, q: Q.Query, ranking: Ranking) -> Q.Query:
         """``q`` plus, for a short query, a tier per word whose exact form a document holds."""
         if not self.exact_forms or len(self.exact_forms) > ranking.exact_tier_max_words:
             return q
         tiers = [Q.ConstantScoreQuery(e, EXACT_FORM_TIER) for e in self.exact_forms]
+        if ranking.written_tier:
+            tiers += [Q.ConstantScoreQuery(w, WRITTEN_FORM_TIER) for w in self.written_forms]
         return Q.AndMaybe(q, Q.Or(tiers))
 
     def all_first(self, ranking: Ranking) -> Q.Query:
@@ -98,7 +116,7 @@ class _ArabicWildcardPlugin(qparser.WildcardPlugin):
 
 
 def _make_parser() -> qparser.QueryParser:
-    analyzer = exact_analyzer()
+    analyzer = written_analyzer()
     schema = Schema(**{name: TEXT(analyzer=analyzer) for name in ("content", *TEXT_FIELDS)})
     parser = qparser.QueryParser("content", schema)
     for plugin in (
@@ -151,14 +169,16 @@ class _Expander:
     ``Ranking.relatives_match`` is off) its root and stem 4-grams.
     """
 
-    def __init__(self, schema, ranking: Ranking):
+    def __init__(self, schema, ranking: Ranking, reader=None):
         self.schema = schema
         self.ranking = ranking
+        self.reader = reader
         self.terms = MatchTerms()
         self.ignored: list[str] = []
         self.leaves = 0
         # One query per positive word: "the document holds this exact form".
         self.exact_forms: list[Q.Query] = []
+        self.written_forms: list[Q.Query] = []
 
     def _scopes(self, fieldname):
         return list(TEXT_FIELDS) if fieldname == "content" else [fieldname]
@@ -170,6 +190,15 @@ class _Expander:
 
     def _stems(self, word):
         return self._analyzed("stem", word)
+
+    def _variants(self, scope, word):
+        """Spelling-field terms of other spellings of ``word`` that the index holds."""
+        name = TEXT_FIELDS[scope].spelling
+        if self.reader is None or name not in self.schema or not self.ranking.weights.get("variant"):
+            return []
+        terms, words = other_spellings(self.reader, name, word, MAX_VARIANTS)
+        self.terms.variants[scope].update(words)
+        return terms
 
     def _count_leaf(self):
         self.leaves += 1
@@ -214,18 +243,36 @@ class _Expander:
             return None
         raise QueryError("unsupported_syntax", f"This kind of query is not supported: {q}")
 
-    def _scored(self, match, relatives, idf_words, prefix=None):
-        """One word's query: its exact form and stems, and its relatives, saturated together."""
+    def _written(self, scope, written_words):
+        """Spelling-field terms of the words as typed: among the words
+        normalization joins, those written as typed rank first (مدرسه before
+        مدرسة).  They make the written-form tier; with a "written" weight
+        they also add score."""
+        name = TEXT_FIELDS[scope].spelling
+        if name not in self.schema:
+            return []
+        analyze = self.schema[name].process_text
+        terms = dict.fromkeys(t for w in written_words for t in analyze(w, mode="query"))
+        return [Q.Term(name, t, boost=self._weight(scope, "written")) for t in terms]
+
+    def _bonus(self, written_terms):
+        return written_terms if self.ranking.weights.get("written") else []
+
+    def _scored(self, match, relatives, idf_words, prefix=None, bonus=()):
+        """One word's query: its exact form and stems, its relatives and bonus terms, saturated together."""
         query = Q.Or(match)
         if relatives:
             query = Q.Or(match + relatives) if self.ranking.relatives_match else Q.AndMaybe(query, Q.Or(relatives))
+        if bonus:
+            query = Q.AndMaybe(query, Q.Or(list(bonus)))
         if self.ranking.saturation == "word":
             query = WordGroup(query, idf_words, self.ranking.k1, prefix)
         return query
 
     def _term(self, q, negated):
         self._count_leaf()
-        word = q.text
+        written = q.text
+        word = normalize_word(written)
         stems = self._stems(word)
         if not stems:
             # A stop word: too common to tell documents apart; phrases still use it.
@@ -240,22 +287,27 @@ class _Expander:
         if negated:
             return Q.Or(match)
         related = {kind: self._analyzed(kind, word) for kind in ("root", "gram") if self.ranking.weights.get(kind)}
-        relatives, idf_pairs = [], []
+        relatives, idf_pairs, bonus = [], [], []
         for scope in self._scopes(q.fieldname):
             fields = TEXT_FIELDS[scope]
+            bonus += self._written(scope, [written])
             for kind, texts in related.items():
                 name = fields.by_kind()[kind]
                 relatives.extend(Q.Term(name, t, boost=self._weight(scope, kind)) for t in texts)
+            variants = self._variants(scope, word)
+            relatives.extend(Q.Term(fields.spelling, t, boost=self._weight(scope, "variant")) for t in variants)
             idf_pairs += [(fields.exact, word), (fields.stem, stems[0])]
             idf_pairs += [(fields.root, r) for r in related.get("root", [])[:1]]
             self.terms.exact[scope].add(word)
             self.terms.stems[scope].update(stems)
         self.exact_forms.append(Q.Or(exact))
-        return self._scored(match, relatives, [idf_pairs])
+        if bonus:
+            self.written_forms.append(Q.Or([Q.Term(t.fieldname, t.text) for t in bonus]))
+        return self._scored(match, relatives, [idf_pairs], bonus=self._bonus(bonus))
 
     def _phrase(self, q, negated):
         self._count_leaf()
-        words = list(q.words)
+        words = [w for w in map(normalize_word, q.words) if w]
         # Primary stems of the content words; each stop word skipped widens the slop.
         stem_words = []
         for word in words:
@@ -263,9 +315,10 @@ class _Expander:
             if stems:
                 stem_words.append(stems[0])
         slop = max(q.slop, 1) + (len(words) - len(stem_words))
-        match, exact = [], []
+        match, exact, bonus = [], [], []
         for scope in self._scopes(q.fieldname):
             fields = TEXT_FIELDS[scope]
+            bonus += self._written(scope, [w for w in q.words if normalize_word(w)])
             exact.append(Q.Phrase(fields.exact, words, slop=q.slop))
             match.append(Q.Phrase(fields.exact, words, slop=q.slop, boost=self._weight(scope, "exact")))
             if len(stem_words) > 1:
@@ -278,12 +331,18 @@ class _Expander:
         if negated:
             return Q.Or(match)
         self.exact_forms.append(Q.Or(exact))
+        if bonus:
+            # Every word of the phrase written as typed, in some field.
+            by_word = {}
+            for t in bonus:
+                by_word.setdefault(t.text, []).append(Q.Term(t.fieldname, t.text))
+            self.written_forms.append(Q.And([Q.Or(terms) for terms in by_word.values()]))
         body = TEXT_FIELDS["body"]
-        return self._scored(match, [], [[(body.exact, w)] for w in words])
+        return self._scored(match, [], [[(body.exact, w)] for w in words], bonus=self._bonus(bonus))
 
     def _prefix(self, q, negated):
         self._count_leaf()
-        prefix = q.text
+        prefix = normalize_word(q.text)
         if len(prefix) < MIN_PREFIX_CHARS:
             raise QueryError("prefix_too_short", "A * must follow at least two letters (بلينك*).")
         # Also try the prefix without an attached article (الاجتم* -> اجتم*).
@@ -326,8 +385,12 @@ def _is_negative(q: Q.Query) -> bool:
     return False
 
 
-def parse_query(text: str, schema, ranking: Ranking = DEFAULT_RANKING) -> ParsedQuery:
-    """Parse and check ``text``; raise ``QueryError`` with a clear message when it cannot run."""
+def parse_query(text: str, schema, ranking: Ranking = DEFAULT_RANKING, reader=None) -> ParsedQuery:
+    """Parse and check ``text``; raise ``QueryError`` with a clear message when it cannot run.
+
+    With the index's ``reader`` the query also searches other spellings of
+    long words that the index holds (variants.py).
+    """
     global _parser
     if not isinstance(text, str):
         raise QueryError("empty_query", "The query is empty: type a word to search for.")
@@ -335,7 +398,7 @@ def parse_query(text: str, schema, ranking: Ranking = DEFAULT_RANKING) -> Parsed
     cleaned = text.translate(_QUOTE_MARKS).translate(_PUNCTUATION_BRACKETS)
     if _parser is None:
         _parser = _make_parser()
-    expander = _Expander(schema, ranking)
+    expander = _Expander(schema, ranking, reader)
     query = expander.expand(_parser.parse(cleaned))
     if query is None:
         if _LEADING_MINUS.search(cleaned):
@@ -357,4 +420,5 @@ def parse_query(text: str, schema, ranking: Ranking = DEFAULT_RANKING) -> Parsed
         terms=expander.terms,
         ignored_stop_words=expander.ignored,
         exact_forms=expander.exact_forms,
+        written_forms=expander.written_forms,
     )

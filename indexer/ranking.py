@@ -15,12 +15,16 @@ from .bm25f import FieldFrequency
 
 
 def _default_weights() -> dict[str, float]:
-    return {"exact": 0.3, "stem": 1.0, "root": 0.6, "gram": 0.25}
+    # "variant": other spellings of a word (spelling field, variants.py);
+    # "written": the spelling typed, beyond its tier.
+    return {"exact": 0.3, "stem": 1.0, "root": 0.6, "gram": 0.25, "written": 0.0, "variant": 0.3}
 
 
 # Scores added to tier documents: larger than any BM25F sum of a query.
 ALL_WORDS_TIER = 1_000_000.0
 EXACT_FORM_TIER = 1_000.0
+# Below the exact tier (three words' worth stays under one exact form).
+WRITTEN_FORM_TIER = 200.0
 
 
 @dataclass(frozen=True)
@@ -46,9 +50,15 @@ class Ranking:
     match: str = "all-first"
     # Queries of at most this many words rank documents holding each word's
     # exact form above those that hold only a relative of it (a person typing
-    # مدرسة wants مدرسة before مدارس); longer, question-like queries are
-    # ranked by BM25F alone, where the exact field only adds weight.
+    # مدرسة wants مدرسة before مدارس), and, one tier lower, documents that
+    # write it with the same letters (مدرسه before مدرسة, any proclitics);
+    # longer, question-like queries are ranked by BM25F alone, where the
+    # exact field only adds weight (and the written form too, if "written"
+    # has a weight: measured as `written-bonus`, it costs a little and slows
+    # queries, so it has none).
     exact_tier_max_words: int = 3
+    # Whether the written-form tier applies (with the exact-form tier).
+    written_tier: bool = True
 
     def __post_init__(self):
         if self.saturation not in ("word", "field"):

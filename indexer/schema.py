@@ -1,13 +1,17 @@
-"""The index schema: every text field four ways.
+"""The index schema: every text field five ways.
 
-- exact: the normalized word as written (what a person typed matches best);
+- exact: the normalized word (what a person typed matches best);
 - stem: the light stem, without stop words (what decides a match);
 - root: the word's root, a low-weight relative (يتدفق ~ تدفق);
 - gram: 4-letter pieces of the stem, a low-weight relative for words the
-  stemmer cannot join (transliterated names, broken plurals).
+  stemmer cannot join (transliterated names, broken plurals);
+- spelling: the word as written without its proclitics, marks removed
+  (مدرسة and مدرسه apart), under its spelling key (variants.py): the
+  spelling a person typed ranks first among those normalization joins, and
+  بلينكن finds بلينكين.
 
-Only exact and stem carry positions, for phrases; root and gram only add
-score (see ranking.py).
+Only exact and stem carry positions, for phrases; the others only add
+score or match at a low weight (see ranking.py).
 """
 
 from __future__ import annotations
@@ -16,10 +20,18 @@ from dataclasses import dataclass
 
 from whoosh.fields import ID, STORED, TEXT, Schema
 
-from .analysis import DEFAULT_SETTINGS, AnalysisSettings, exact_analyzer, gram_analyzer, root_analyzer, stem_analyzer
+from .analysis import (
+    DEFAULT_SETTINGS,
+    AnalysisSettings,
+    exact_analyzer,
+    gram_analyzer,
+    root_analyzer,
+    stem_analyzer,
+    spelling_analyzer,
+)
 
 # Bumped whenever analysis or schema change in a way that needs a rebuild.
-ANALYSIS_VERSION = 2
+ANALYSIS_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -30,16 +42,17 @@ class FieldSet:
     stem: str
     root: str
     gram: str
+    spelling: str
 
     def by_kind(self):
-        return {"exact": self.exact, "stem": self.stem, "root": self.root, "gram": self.gram}
+        return {kind: getattr(self, kind) for kind in FIELD_KINDS}
 
 
+FIELD_KINDS = ("exact", "stem", "root", "gram", "spelling")
 # User-facing field name -> its indexed fields.
 TEXT_FIELDS = {
-    scope: FieldSet(scope, f"{scope}_stem", f"{scope}_root", f"{scope}_gram") for scope in ("title", "body")
+    scope: FieldSet(scope, *(f"{scope}_{kind}" for kind in FIELD_KINDS[1:])) for scope in ("title", "body")
 }
-FIELD_KINDS = ("exact", "stem", "root", "gram")
 
 
 def build_schema(settings: AnalysisSettings = DEFAULT_SETTINGS) -> Schema:
@@ -48,6 +61,7 @@ def build_schema(settings: AnalysisSettings = DEFAULT_SETTINGS) -> Schema:
         "stem": stem_analyzer(settings),
         "root": root_analyzer(settings),
         "gram": gram_analyzer(settings),
+        "spelling": spelling_analyzer(),
     }
     fields = {"id": ID(stored=True, unique=True)}
     for scope, names in TEXT_FIELDS.items():

@@ -22,6 +22,7 @@ from .highlight import highlight_all, snippet
 from .query import MatchTerms, ParsedQuery, QueryError, parse_query
 from .ranking import ALL_WORDS_TIER, DEFAULT_RANKING, Ranking
 from .schema import ANALYSIS_VERSION, TEXT_FIELDS
+from .suggest import suggestions
 
 MAX_PAGE = 100
 MAX_PER_PAGE = 50
@@ -52,6 +53,8 @@ class SearchPage:
     # True when no document had every word and the results match any of them.
     relaxed: bool = False
     ignored_words: list[str] = field(default_factory=list)
+    # "Did you mean": the query with rare words replaced by indexed forms.
+    suggestions: list[str] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -68,6 +71,7 @@ class SearchPage:
             "took_ms": self.took_ms,
             "relaxed": self.relaxed,
             "ignored_words": self.ignored_words,
+            "suggestions": self.suggestions,
             "results": [
                 {
                     "id": hit.id,
@@ -163,7 +167,8 @@ class SearchEngine:
         started = time.perf_counter()
         page, per_page = check_page(page, per_page)
         opened = self._opened()
-        parsed = parse_query(text, opened.index.schema, self.ranking)
+        reader = opened.searcher.reader()
+        parsed = parse_query(text, opened.index.schema, self.ranking, reader)
         limit = page * per_page
         results, relaxed = self._run(opened, parsed, limit)
         total = len(results)
@@ -193,6 +198,7 @@ class SearchEngine:
             hits=hits,
             relaxed=relaxed,
             ignored_words=parsed.ignored_stop_words,
+            suggestions=suggestions(reader, text, parsed.terms.words()),
         )
 
     def _run(self, opened: _Opened, parsed: ParsedQuery, limit: int):
@@ -210,7 +216,8 @@ class SearchEngine:
     def ranked(self, text: str, limit: int = 100) -> list[tuple[str, float]]:
         """(id, score) of the top ``limit`` documents, by the same path as ``search``, without snippets."""
         opened = self._opened()
-        results, _ = self._run(opened, parse_query(text, opened.index.schema, self.ranking), limit)
+        parsed = parse_query(text, opened.index.schema, self.ranking, opened.searcher.reader())
+        results, _ = self._run(opened, parsed, limit)
         return [(hit["id"], hit.score) for hit in results]
 
     def document(self, doc_id: str, query: str | None = None) -> DocumentView | None:
@@ -222,7 +229,7 @@ class SearchEngine:
         terms: MatchTerms | None = None
         if query:
             try:
-                terms = parse_query(query, opened.index.schema, self.ranking).terms
+                terms = parse_query(query, opened.index.schema, self.ranking, opened.searcher.reader()).terms
             except QueryError:
                 terms = None
         settings = self._settings(opened)

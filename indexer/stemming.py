@@ -13,38 +13,107 @@ forms are ا.
 """
 
 from functools import lru_cache
+from importlib import resources
 
 # Definite-article groups, longest first; each may carry و or ف in front.
 _ARTICLES = ("ال", "بال", "كال", "لل")
 PREFIXES = tuple(
     sorted({c + a for a in _ARTICLES for c in ("", "و", "ف")}, key=len, reverse=True)
 )
+# Attached pronouns (their, our, your), which Light10 leaves on: اجتماعهم,
+# بلادنا, نقاطكما.  Removed first, and only when four letters remain, since
+# short words end in these letters as part of themselves (فهم, مساهم, محاكم).
+# The feminine هن and كن are left out: too many names end in them (بلينكن).
+PRONOUN_SUFFIXES = ("هما", "كما", "هم", "كم", "نا")
+MIN_AFTER_PRONOUN = 4
+# The lone ه (his) is also teh marbuta written as heh (مدينه), so it is only
+# taken off after the plural: محادثاته -> محادثات.
+PLURAL_POSSESSIVE = "اته"
 # Suffixes in Light10 order; each is removed at most once, in this order.
 SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
 # Single-letter proclitics that are also common first letters of stems
 # (بلينكن, فرنسا, كتاب, لبنان, وزير).  Stripping one of them (after the prefix
 # group) is offered as an alternative term at the same position rather than
-# replacing the word: بلافروف -> لافروف, ووزير -> وزير and زير.
+# replacing the word: بلافروف -> لافروف, وبلينكن -> بلينكن and لينكن.
 AMBIGUOUS_PROCLITICS = ("و", "ب", "ك", "ل", "ف")
 
 MIN_STEM = 2  # never cut a word below two letters
 MIN_AFTER_WAW = 3  # و is stripped only when three letters remain
+MIN_ALTERNATIVE = 3  # letters of an alternative stem
 
 
-def _strip_prefix(word: str) -> str:
+def _load_exclusions() -> dict[str, str]:
+    """word -> its stem, from data/stem_exclusions.txt ("word" or "word stem" per line)."""
+    text = resources.files("indexer").joinpath("data/stem_exclusions.txt").read_text(encoding="utf-8")
+    table = {}
+    for line in text.splitlines():
+        fields = line.split("#", 1)[0].split()
+        if fields:
+            table[fields[0]] = fields[-1]
+    return table
+
+
+# Lucene's stemmers take a "stem exclusion set" for the same reason: a light
+# stemmer cannot tell a clitic from a first letter without a lexicon.
+STEM_EXCLUSIONS = _load_exclusions()
+
+
+def _strip_article(word: str) -> tuple[str, str]:
+    """``word`` without its article group, and the group ('' when none)."""
     for prefix in PREFIXES:
         if word.startswith(prefix) and len(word) - len(prefix) >= MIN_STEM:
-            return word[len(prefix):]
-    if word.startswith("و") and len(word) - 1 >= MIN_AFTER_WAW:
-        return word[1:]
-    return word
+            return word[len(prefix):], prefix
+    return word, ""
 
 
 def _strip_suffixes(word: str) -> str:
+    if word in STEM_EXCLUSIONS:
+        return STEM_EXCLUSIONS[word]
+    if word.endswith(PLURAL_POSSESSIVE) and len(word) >= MIN_AFTER_PRONOUN + 2:
+        word = word[:-1]  # محادثاته: his, after the plural ات
+    for suffix in PRONOUN_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_AFTER_PRONOUN:
+            word = word[: -len(suffix)]
+            break
     for suffix in SUFFIXES:
+        if word in STEM_EXCLUSIONS:
+            return STEM_EXCLUSIONS[word]
         if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
             word = word[: -len(suffix)]
-    return word
+    return STEM_EXCLUSIONS.get(word, word)
+
+
+def _protected(word: str) -> bool:
+    """Whether the first letter of ``word`` belongs to it (an exclusion says so)."""
+    return word in STEM_EXCLUSIONS or _strip_suffixes(word) in STEM_EXCLUSIONS.values()
+
+
+@lru_cache(maxsize=200_000)
+def light_bases(word: str) -> tuple[str, ...]:
+    """``word`` without its proclitics: the likely reading first, then an alternative.
+
+    An article group (ال, وال, بال, كال, لل, فال...) is always a clitic; a
+    bare و is one when three letters remain; a further و ب ك ل ف may be one
+    (وبلينكن -> بلينكن, or لينكن), so both readings are returned.  Words in
+    the exclusion list keep their first letter.
+    """
+    if _protected(word):  # وكالات is not و + كال + ات
+        return (word,)
+    if word[:1] in "وف" and _protected(word[1:]):  # والاف is و + الاف
+        return (word[1:],)
+    base, article = _strip_article(word)
+    if article.endswith("لل"):
+        # لل is ل + ال, or ل before a word that starts with ل: للافروف, للبنان.
+        with_lam = word[len(article) - 1:]
+        if _protected(with_lam):
+            return (with_lam,)
+        return (base, with_lam)
+    if not article and base.startswith("و") and len(base) - 1 >= MIN_AFTER_WAW and not _protected(base):
+        base = base[1:]
+    bases = [base]
+    if base[:1] in AMBIGUOUS_PROCLITICS and len(base) - 1 >= 3 and not _protected(base):
+        bases.append(base[1:])
+    return tuple(bases)
 
 
 @lru_cache(maxsize=200_000)
@@ -52,15 +121,10 @@ def light_stems(word: str) -> tuple[str, ...]:
     """The light stem of ``word`` first, then any alternative stems.
 
     The alternative reads a further leading و ب ك ل ف as a proclitic
-    (بلافروف -> لافروف); it is kept only when at least three letters remain.
+    (بلافروف -> لافروف); it is kept only when its stem has three letters.
     """
-    without_prefix = _strip_prefix(word)
-    stems = [_strip_suffixes(without_prefix)]
-    if without_prefix[:1] in AMBIGUOUS_PROCLITICS and len(without_prefix) - 1 >= 3:
-        alternative = _strip_suffixes(without_prefix[1:])
-        if alternative not in stems:
-            stems.append(alternative)
-    return tuple(stems)
+    primary, *others = (_strip_suffixes(base) for base in light_bases(word))
+    return tuple(dict.fromkeys([primary, *(s for s in others if len(s) >= MIN_ALTERNATIVE)]))
 
 
 _snowball = None

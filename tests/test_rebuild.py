@@ -1,7 +1,6 @@
 """Rebuilding from a folder: every format, broken files reported and skipped, atomic swap."""
 
 import json
-import os
 from pathlib import Path
 
 import pytest

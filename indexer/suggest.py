@@ -1,0 +1,112 @@
+""""Did you mean": other spellings of a query's words that the index holds.
+
+A word the index knows neither by its exact form nor by its stem found
+nothing, or little: relatives through its root, 4-grams or spelling key.
+It is worth a suggestion whatever else the query found.  Its closest
+indexed words replace it with its proclitics kept, shown as documents
+write them (مؤتمر, not the normalized مءتمر): والمؤتمرر -> والمؤتمر.
+
+Whoosh finds the close words with a Levenshtein automaton over the sorted
+term list of the exact fields (``IndexReader.terms_within``), skipping
+through the vocabulary instead of scanning it; the spelling field
+(variants.py) gives each one's most common written form.
+"""
+
+from __future__ import annotations
+
+from .analysis import written_analyzer
+from .normalize import normalize_word
+from .schema import TEXT_FIELDS
+from .stemming import light_bases
+from .variants import SEPARATOR, normalized_key, split_term
+
+MAX_SUGGESTIONS = 3
+MIN_WORD = 3  # shorter words have too many neighbours to suggest from
+
+
+def _known(reader, word: str) -> bool:
+    """Whether any document holds ``word`` (normalized) as written or by a stem."""
+    for fields in TEXT_FIELDS.values():
+        if reader.doc_frequency(fields.exact, word):
+            return True
+        stems = reader.schema[fields.stem].process_text(word, mode="query")
+        if any(reader.doc_frequency(fields.stem, s) for s in stems):
+            return True
+    return False
+
+
+def _exact_frequency(reader, word: str) -> int:
+    return sum(reader.doc_frequency(fields.exact, word) for fields in TEXT_FIELDS.values())
+
+
+def _as_written(reader, word: str) -> str:
+    """The most frequent written form of ``word`` (normalized, no proclitics), or ``word``."""
+    best, best_df = word, 0
+    for fields in TEXT_FIELDS.values():
+        for term in reader.expand_prefix(fields.spelling, normalized_key(word) + SEPARATOR):
+            term = term.decode("utf-8")
+            written = split_term(term)[1]
+            df = reader.doc_frequency(fields.spelling, term)
+            if normalize_word(written) == word and df > best_df:
+                best, best_df = written, df
+    return best
+
+
+def _candidates(reader, base: str) -> list[str]:
+    """Indexed words near ``base`` (normalized, no proclitics): closest, then most frequent.
+
+    One per word without proclitics, none equal to ``base``.
+    """
+    maxdist = 1 if len(base) <= 4 else 2
+    best = {}  # word without proclitics -> (distance, -document frequency)
+    for distance in range(1, maxdist + 1):
+        for fields in TEXT_FIELDS.values():
+            # Misspellings rarely touch the first letter; sharing it bounds the automaton's work.
+            for other in reader.terms_within(fields.exact, base, distance, prefix=1):
+                other_base = light_bases(other)[0]
+                if other_base == base or (other_base in best and best[other_base][0] < distance):
+                    continue
+                rank = (distance, -_exact_frequency(reader, other))
+                best[other_base] = min(best.get(other_base, rank), rank)
+    return sorted(best, key=best.get)
+
+
+def _replacements(reader, written: str) -> list[str]:
+    """Indexed words to put in place of the typed ``written`` word, its proclitics kept."""
+    word = normalize_word(written)
+    if len(word) < MIN_WORD or _known(reader, word):
+        return []
+    # Marks are gone, so the written and normalized words have the same length.
+    base = light_bases(word)[0]
+    cut = len(word) - len(base)
+    return [written[:cut] + _as_written(reader, other) for other in _candidates(reader, base)]
+
+
+def suggestions(reader, query: str, words: list[str]) -> list[str]:
+    """Up to three rewrites of ``query`` with its unknown words replaced by indexed words.
+
+    ``words`` are the normalized words the query searched for (not those it
+    excluded or ignored as stop words).
+    """
+    wanted = set(words)
+    # Whoosh reuses one Token object, so keep copies of what is needed.
+    tokens = [(t.text, t.startchar, t.endchar) for t in written_analyzer()(query, chars=True)]
+    options = {}
+    for written, _, _ in tokens:
+        if written not in options and normalize_word(written) in wanted:
+            options[written] = _replacements(reader, written)
+    options = {w: c for w, c in options.items() if c}
+    if not options:
+        return []
+    rewrites = []
+    for rank in range(MAX_SUGGESTIONS):
+        text, changed = query, False
+        # Replace from the end so earlier offsets stay valid.
+        for written, start, end in reversed(tokens):
+            if written in options:
+                choices = options[written]
+                changed |= rank < len(choices)
+                text = text[:start] + choices[min(rank, len(choices) - 1)] + text[end:]
+        if changed and text not in rewrites:
+            rewrites.append(text)
+    return rewrites
