@@ -1,51 +1,16 @@
 """The search page in a real browser: Debian's chromium driven by Playwright."""
 
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
-
-from conftest import PROJECT
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# Flags for a closed network and a root user (see README: CI installs chromium).
-CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
+from browser_support import CHROMIUM, launch_chromium, start_app
 
 pytestmark = pytest.mark.browser
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def live_server(seed_index):
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "webapp", "--port", str(port), "--index", str(seed_index)],
-        cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(url + "/", timeout=1)
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError("web app did not start:\n" + (proc.stdout.read() or ""))
-            time.sleep(0.2)
+    proc, url = start_app(seed_index)
     yield url
     proc.terminate()
     proc.wait(timeout=10)
@@ -60,7 +25,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(pw)
         yield browser
         browser.close()
 
@@ -85,11 +50,54 @@ def test_typing_a_voweled_query_shows_five_highlighted_results(page, live_server
     assert page.input_value("input[name=q]") == "لَافْرُوف"
 
 
-def test_opening_a_result_shows_the_highlighted_document(page, live_server):
+def test_opening_a_result_shows_the_highlighted_document_at_its_first_match(page, live_server):
     page.goto(live_server + "/search?q=" + "عرفت")
     page.click("li.result h2 a")
     page.wait_for_selector("article.document")
     assert page.inner_text("mark#m1") == "عُرفت"
+    assert page.url.endswith("#m1")
+    assert page.get_attribute("html", "dir") == "rtl"
+    # The first match is on screen: the link jumped to it.
+    top = page.evaluate("document.getElementById('m1').getBoundingClientRect().top")
+    assert 0 <= top <= page.viewport_size["height"]
+
+
+def test_going_to_the_second_page_of_results(page, live_server):
+    page.goto(live_server + "/search?q=لافروف&per_page=2")
+    assert page.locator("li.result").count() == 2
+    page.click("nav.pagination a[rel=next]")
+    page.wait_for_selector("nav.pagination [aria-current=page]")
+    assert page.inner_text("nav.pagination [aria-current=page]") == "2"
+    assert page.locator("li.result").count() == 2
+    assert page.get_attribute("ol.results", "start") == "3"
+    assert page.locator("li.result mark").count() >= 2
+
+
+def test_a_misspelling_offers_a_suggestion_that_finds_the_articles(page, live_server):
+    page.goto(live_server + "/search?q=سرغي")
+    assert page.locator("li.result").count() == 0
+    page.click("p.suggestions a")
+    page.wait_for_selector("ol.results")
+    assert page.input_value("input[name=q]") == "سيرغي"
+    assert page.locator("li.result").count() == 5
+
+
+def test_slash_puts_the_cursor_in_the_search_box(page, live_server):
+    page.goto(live_server + "/doc/000_333e4f5e5842fc51.txt")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "q"
+    page.keyboard.type("موسكو")
+    assert page.input_value("input[name=q]") == "موسكو"  # the slash itself is not typed
+
+
+def test_the_results_fit_a_phone_screen(browser, live_server):
+    context = browser.new_context(locale="ar", viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    page.goto(live_server + "/search?q=لافروف")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    box = page.locator("input[name=q]").bounding_box()
+    assert box["width"] >= 200  # the box takes the width of the screen
+    context.close()
 
 
 def test_a_script_in_the_query_does_not_run(page, live_server):

@@ -20,10 +20,25 @@ SECURITY_HEADERS = {
 }
 
 
+def parse_origins(text: str) -> str | list[str]:
+    """CORS_ORIGINS from text: "*" (any site), "none", or origins separated by commas."""
+    text = text.strip()
+    if text == "*":
+        return "*"
+    if text.lower() in ("", "none"):
+        return []
+    return [origin.strip().rstrip("/") for origin in text.split(",") if origin.strip()]
+
+
 def create_app(config: dict | None = None) -> Flask:
-    """Application factory; ``config`` may set INDEX_DIR (default: the project's index/)."""
+    """Application factory.
+
+    ``config`` may set INDEX_DIR (default: the project's index/) and
+    CORS_ORIGINS: "*" (the default: any site may read the API with GET), a
+    list of origins, or [] for none.
+    """
     app = Flask(__name__)
-    app.config.update(INDEX_DIR=str(DEFAULT_INDEX))
+    app.config.update(INDEX_DIR=str(DEFAULT_INDEX), CORS_ORIGINS="*")
     if config:
         app.config.update(config)
     app.json.ensure_ascii = False  # Arabic as UTF-8, not \u escapes

@@ -13,7 +13,7 @@ from indexer.paths import DEFAULT_INDEX, DEFAULT_SOURCE
 from indexer.schema import ANALYSIS_VERSION
 from indexer.store import current_generation, read_meta
 
-from . import create_app
+from . import create_app, parse_origins
 
 
 def _rebuild_plan(index: Path, default_source: Path):
@@ -42,6 +42,9 @@ def main(argv=None) -> int:
     parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE,
                         help="documents to index when the index folder has no index yet")
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--cors-origins", default="*", type=parse_origins,
+                        help='sites whose pages may call the JSON API: "*" (default), "none", '
+                             "or origins separated by commas")
     args = parser.parse_args(argv)
 
     plan = _rebuild_plan(args.index, args.source)
@@ -56,7 +59,7 @@ def main(argv=None) -> int:
 
     from waitress import serve
 
-    app = create_app({"INDEX_DIR": str(args.index)})
+    app = create_app({"INDEX_DIR": str(args.index), "CORS_ORIGINS": args.cors_origins})
     print(f"Serving on http://{args.host}:{args.port}/  (Ctrl+C to stop)", flush=True)
     serve(app, host=args.host, port=args.port, threads=args.threads, ident="arabic-search")
     return 0

@@ -1,10 +1,11 @@
-"""JSON endpoint for other tools: GET /api/search."""
+"""JSON endpoint for other tools: GET /api/search, described at GET /api/openapi.json."""
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, request, url_for
 
 from indexer import IndexMissing, QueryError
 
 from .engine import search_request
+from .openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -27,8 +28,24 @@ def search():
     return jsonify(page.to_json(lambda doc_id: url_for("pages.document", doc_id=doc_id, q=query)))
 
 
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())
+
+
 @bp.after_request
-def utf8_json(response):
+def utf8_json_and_cors(response):
     if response.mimetype == "application/json":
         response.headers["Content-Type"] = "application/json; charset=utf-8"
+    # Other sites' pages may read the API (GET only: it changes nothing).
+    allowed = current_app.config["CORS_ORIGINS"]
+    origin = request.headers.get("Origin")
+    if allowed == "*":
+        response.headers["Access-Control-Allow-Origin"] = "*"
+    elif origin and origin in allowed:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers.add("Vary", "Origin")
+    if "Access-Control-Allow-Origin" in response.headers:
+        response.headers["Access-Control-Allow-Methods"] = "GET"
+        response.headers["Access-Control-Max-Age"] = "86400"
     return response
