@@ -34,6 +34,8 @@ MAX_TERMS = 50
 MAX_NESTING = 10
 MIN_PREFIX_CHARS = 2
 MAX_VARIANTS = 20  # other spellings of one word a query searches for
+ALL_SCOPES = "all"
+SCOPES = (ALL_SCOPES, *TEXT_FIELDS)  # where words without a field name are searched
 # Arabic and typographic quotation marks mean a phrase too.
 _QUOTE_MARKS = str.maketrans({"«": '"', "»": '"', "“": '"', "”": '"', "„": '"'})
 # Only parentheses group; square and curly brackets are not query syntax here
@@ -169,10 +171,12 @@ class _Expander:
     ``Ranking.relatives_match`` is off) its root and stem 4-grams.
     """
 
-    def __init__(self, schema, ranking: Ranking, reader=None):
+    def __init__(self, schema, ranking: Ranking, reader=None, scope: str = ALL_SCOPES):
         self.schema = schema
         self.ranking = ranking
         self.reader = reader
+        # Where a word without a field name (title:) is searched.
+        self.default_scopes = list(TEXT_FIELDS) if scope == ALL_SCOPES else [scope]
         self.terms = MatchTerms()
         self.ignored: list[str] = []
         self.leaves = 0
@@ -181,7 +185,7 @@ class _Expander:
         self.written_forms: list[Q.Query] = []
 
     def _scopes(self, fieldname):
-        return list(TEXT_FIELDS) if fieldname == "content" else [fieldname]
+        return self.default_scopes if fieldname == "content" else [fieldname]
 
     def _analyzed(self, kind, word):
         # The field's own analyzer, exactly as at indexing.
@@ -385,12 +389,17 @@ def _is_negative(q: Q.Query) -> bool:
     return False
 
 
-def parse_query(text: str, schema, ranking: Ranking = DEFAULT_RANKING, reader=None) -> ParsedQuery:
+def parse_query(
+    text: str, schema, ranking: Ranking = DEFAULT_RANKING, reader=None, scope: str = ALL_SCOPES
+) -> ParsedQuery:
     """Parse and check ``text``; raise ``QueryError`` with a clear message when it cannot run.
 
     With the index's ``reader`` the query also searches other spellings of
-    long words that the index holds (variants.py).
+    long words that the index holds (variants.py).  ``scope`` ("all",
+    "title" or "body") is where words without a field name are searched.
     """
+    if scope not in SCOPES:
+        raise QueryError("bad_parameter", f"scope must be one of {', '.join(SCOPES)}.")
     global _parser
     if not isinstance(text, str):
         raise QueryError("empty_query", "The query is empty: type a word to search for.")
@@ -398,7 +407,7 @@ def parse_query(text: str, schema, ranking: Ranking = DEFAULT_RANKING, reader=No
     cleaned = text.translate(_QUOTE_MARKS).translate(_PUNCTUATION_BRACKETS)
     if _parser is None:
         _parser = _make_parser()
-    expander = _Expander(schema, ranking, reader)
+    expander = _Expander(schema, ranking, reader, scope)
     query = expander.expand(_parser.parse(cleaned))
     if query is None:
         if _LEADING_MINUS.search(cleaned):

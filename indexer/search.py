@@ -19,7 +19,7 @@ from .analysis import AnalysisSettings, warm_up
 from .stemming import DEFAULT_STEMMER
 from .stopwords import DEFAULT_STOP_LIST
 from .highlight import highlight_all, snippet
-from .query import MatchTerms, ParsedQuery, QueryError, parse_query
+from .query import ALL_SCOPES, MatchTerms, ParsedQuery, QueryError, parse_query
 from .ranking import ALL_WORDS_TIER, DEFAULT_RANKING, Ranking
 from .schema import ANALYSIS_VERSION, TEXT_FIELDS
 from .suggest import suggestions
@@ -45,6 +45,7 @@ class Hit:
 @dataclass
 class SearchPage:
     query: str
+    scope: str
     total: int
     page: int
     per_page: int
@@ -64,6 +65,7 @@ class SearchPage:
         """The JSON shape of the web API; ``doc_url(id)`` gives each result's link."""
         return {
             "query": self.query,
+            "scope": self.scope,
             "total": self.total,
             "page": self.page,
             "per_page": self.per_page,
@@ -162,13 +164,18 @@ class SearchEngine:
 
     # -- queries --------------------------------------------------------
 
-    def search(self, text: str, page=1, per_page=DEFAULT_PER_PAGE, snippets: bool = True) -> SearchPage:
-        """One page of ranked hits for ``text``; raises QueryError for a query that cannot run."""
+    def search(
+        self, text: str, page=1, per_page=DEFAULT_PER_PAGE, snippets: bool = True, scope: str = ALL_SCOPES
+    ) -> SearchPage:
+        """One page of ranked hits for ``text``; raises QueryError for a query that cannot run.
+
+        ``scope`` ("all", "title", "body") filters where words without a field name are searched.
+        """
         started = time.perf_counter()
         page, per_page = check_page(page, per_page)
         opened = self._opened()
         reader = opened.searcher.reader()
-        parsed = parse_query(text, opened.index.schema, self.ranking, reader)
+        parsed = parse_query(text, opened.index.schema, self.ranking, reader, scope)
         limit = page * per_page
         results, relaxed = self._run(opened, parsed, limit)
         total = len(results)
@@ -191,6 +198,7 @@ class SearchEngine:
             )
         return SearchPage(
             query=text,
+            scope=scope,
             total=total,
             page=page,
             per_page=per_page,

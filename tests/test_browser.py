@@ -109,3 +109,16 @@ def test_a_script_in_the_query_does_not_run(page, live_server):
     page.wait_for_load_state()
     assert dialogs == []
     assert page.input_value("input[name=q]") == "<script>alert(1)</script> لافروف"
+
+
+def test_the_page_works_without_javascript(browser, live_server):
+    context = browser.new_context(locale="ar", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server + "/")
+    page.fill("input[name=q]", "زاخاروفا")
+    page.select_option("select[name=scope]", "title")
+    page.press("input[name=q]", "Enter")
+    page.wait_for_selector("ol.results")
+    assert page.locator("li.result").count() == 1
+    assert page.input_value("select[name=scope]") == "title"
+    context.close()

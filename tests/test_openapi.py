@@ -68,11 +68,12 @@ def test_an_unavailable_index_matches_the_error_schema(spec, tmp_path):
 
 def test_every_documented_parameter_does_what_it_says(client, spec):
     params = {p["name"]: p for p in spec["paths"]["/api/search"]["get"]["parameters"]}
-    assert set(params) == {"q", "page", "per_page"}
+    assert set(params) == {"q", "scope", "page", "per_page"}
     data = client.get("/api/search", query_string={"q": "لافروف", "page": 2, "per_page": 2}).get_json()
     assert (data["query"], data["page"], data["per_page"], len(data["results"])) == ("لافروف", 2, 2, 2)
     # Defaults and bounds are the documented ones.
     default = client.get("/api/search", query_string={"q": "لافروف"}).get_json()
+    assert default["scope"] == params["scope"]["schema"]["default"]
     assert default["page"] == params["page"]["schema"]["default"]
     assert default["per_page"] == params["per_page"]["schema"]["default"]
     for name in ("page", "per_page"):
@@ -80,6 +81,8 @@ def test_every_documented_parameter_does_what_it_says(client, spec):
         for value, status in ((schema["maximum"], 200), (schema["maximum"] + 1, 400), (schema["minimum"] - 1, 400)):
             response = client.get("/api/search", query_string={"q": "لافروف", name: value})
             assert response.status_code == status, (name, value)
+    for scope in params["scope"]["schema"]["enum"]:
+        assert client.get("/api/search", query_string={"q": "لافروف", "scope": scope}).status_code == 200
     too_long = "ل" * (params["q"]["schema"]["maxLength"] + 1)
     assert client.get("/api/search", query_string={"q": too_long}).status_code == 400
 
@@ -118,3 +121,15 @@ def test_cors_origins_are_configurable(seed_index):
     closed = create_app({"INDEX_DIR": str(seed_index), "TESTING": True, "CORS_ORIGINS": []}).test_client()
     response = closed.get("/api/search", query_string={"q": "لافروف"}, headers={"Origin": "https://news.example"})
     assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_the_scope_filter_searches_titles_or_bodies_only(client):
+    everywhere = client.get("/api/search", query_string={"q": "زاخاروفا"}).get_json()
+    titles = client.get("/api/search", query_string={"q": "زاخاروفا", "scope": "title"}).get_json()
+    bodies = client.get("/api/search", query_string={"q": "زاخاروفا", "scope": "body"}).get_json()
+    assert titles["scope"] == "title" and [r["id"][:3] for r in titles["results"]] == ["002"]
+    assert {r["id"] for r in bodies["results"]} == {r["id"] for r in everywhere["results"]}
+    # The page shows the same results and keeps the choice.
+    html = client.get("/search", query_string={"q": "زاخاروفا", "scope": "title"}).get_data(as_text=True)
+    assert html.count('class="result"') == 1 and '<option value="title" selected>' in html
+    assert client.get("/api/search", query_string={"q": "زاخاروفا", "scope": "footnotes"}).status_code == 400

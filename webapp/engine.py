@@ -3,6 +3,7 @@
 from flask import current_app, request
 
 from indexer import SearchEngine, SearchPage
+from indexer.query import ALL_SCOPES
 from indexer.search import DEFAULT_PER_PAGE
 
 # Query error codes (from the engine) in the words the Arabic page shows.
@@ -20,7 +21,7 @@ ARABIC_MESSAGES = {
     "lone_wildcard": "يجب أن يسبق النجمة * حرفان على الأقل (مثل: بلينك*).",
     "unsupported_wildcard": "النجمة * مدعومة في آخر الكلمة فقط (مثل: بلينك*).",
     "unsupported_syntax": "صيغة غير مدعومة في الاستعلام.",
-    "bad_parameter": "رقم الصفحة غير صالح.",
+    "bad_parameter": "رقم الصفحة أو نطاق البحث غير صالح.",
 }
 
 
@@ -33,9 +34,10 @@ def arabic_message(code: str, fallback: str) -> str:
 
 
 def search_request() -> SearchPage:
-    """Run the search the request's q, page and per_page ask for (QueryError if they are bad)."""
+    """Run the search the request's q, page, per_page and scope ask for (QueryError if they are bad)."""
     return engine().search(
         request.args.get("q", ""),
         page=request.args.get("page", "1"),
         per_page=request.args.get("per_page", str(DEFAULT_PER_PAGE)),
+        scope=request.args.get("scope", ALL_SCOPES),
     )

@@ -6,7 +6,7 @@ documented parameter and field exists and that real responses match it.
 
 from __future__ import annotations
 
-from indexer.query import MAX_QUERY_CHARS
+from indexer.query import ALL_SCOPES, MAX_QUERY_CHARS, SCOPES
 from indexer.search import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
@@ -16,11 +16,12 @@ _SCHEMAS = {
         "type": "object",
         "additionalProperties": False,
         "required": [
-            "query", "total", "page", "per_page", "pages", "took_ms",
+            "query", "scope", "total", "page", "per_page", "pages", "took_ms",
             "relaxed", "ignored_words", "suggestions", "results",
         ],
         "properties": {
             "query": {"type": "string", "description": "The query as received."},
+            "scope": {"type": "string", "enum": list(SCOPES)},
             "total": {"type": "integer", "minimum": 0, "description": "Documents found (up to the last page asked for)."},
             "page": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
             "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
@@ -114,6 +115,14 @@ def openapi_document() -> dict:
                                 "title:word (or عنوان:word), parentheses."
                             ),
                             "schema": {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_CHARS},
+                        },
+                        {
+                            "name": "scope", "in": "query", "required": False,
+                            "description": (
+                                "Where words without a field name are searched: every field, "
+                                "titles only or bodies only."
+                            ),
+                            "schema": {"type": "string", "enum": list(SCOPES), "default": ALL_SCOPES},
                         },
                         {
                             "name": "page", "in": "query", "required": False,

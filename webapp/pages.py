@@ -17,14 +17,16 @@ def home():
 @bp.get("/search")
 def search():
     query = request.args.get("q", "")
+    scope = request.args.get("scope", "all")
     try:
         page = search_request()
     except QueryError as exc:
         message = arabic_message(exc.code, exc.message)
-        return render_template("results.html", query=query, page=None, error=message), 400
+        return render_template("results.html", query=query, scope=scope, page=None, error=message), 400
     except IndexMissing:
-        return render_template("results.html", query=query, page=None, error="الفهرس غير متاح الآن."), 503
-    return render_template("results.html", query=query, page=page, error=None)
+        return render_template("results.html", query=query, scope=scope, page=None,
+                               error="الفهرس غير متاح الآن."), 503
+    return render_template("results.html", query=query, scope=scope, page=page, error=None)
 
 
 @bp.get("/doc/<path:doc_id>")
