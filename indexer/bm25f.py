@@ -63,12 +63,27 @@ class _Saturated(matching.WrappingMatcher):
     def _replacement(self, newchild):
         return _Saturated(newchild, self.weight_, self.k1)
 
+    def replace(self, minquality=0):
+        # The collector's minimum is a saturated score; the child's scores are
+        # not, so it must not prune with it (it would drop documents that the
+        # saturation lifts into the top N).
+        child = self.child.replace(0)
+        return self._replacement(child) if child.is_active() else child
+
     def supports_block_quality(self):
         return False
 
-    def score(self):
-        s = self.child.score()
+    def _saturate(self, s):
         return self.weight_ * s * (self.k1 + 1) / (self.k1 + s)
+
+    def score(self):
+        return self._saturate(self.child.score())
+
+    def max_quality(self):
+        # Whoosh's collector drops parts of the query whose max_quality cannot
+        # lift a document into the top N, so this must bound score(): the
+        # saturation rises with s, so the child's bound, saturated, is one.
+        return self._saturate(self.child.max_quality())
 
 
 class WordGroup(Q.WrappingQuery):
@@ -104,6 +119,9 @@ class WordGroup(Q.WrappingQuery):
         return WordGroup(fn(self.child), self.words, self.k1, self.prefix)
 
     def _weight(self, searcher) -> float:
+        # Whole-index statistics: a segment's own would score the same document
+        # differently depending on how the index is split into segments.
+        searcher = searcher.get_parent()
         doc_count = searcher.doc_count_all()
         frequencies = [max((searcher.doc_frequency(f, t) for f, t in pairs), default=0) for pairs in self.words]
         if self.prefix:

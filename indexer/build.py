@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from . import store
-from .documents import Document, Skipped, list_source_files, read_file
+from .documents import Document, Notice, Skipped, list_source_files, read_file
 from .analysis import DEFAULT_SETTINGS, AnalysisSettings
 from .schema import ANALYSIS_VERSION, build_schema, document_fields
 
@@ -26,6 +27,7 @@ class RebuildReport:
     files: int = 0
     documents: int = 0
     skipped: list[Skipped] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
     seconds: float = 0.0
 
     def summary(self) -> str:
@@ -37,6 +39,9 @@ class RebuildReport:
         if self.skipped:
             lines.append(f"Skipped {len(self.skipped)}:")
             lines.extend(f"  {s.path}: {s.reason}" for s in self.skipped)
+        if self.notices:
+            lines.append(f"Indexed with changes {len(self.notices)}:")
+            lines.extend(f"  {n.path}: {n.message}" for n in self.notices)
         return "\n".join(lines)
 
 
@@ -59,16 +64,28 @@ def _index_document(writer, doc: Document) -> None:
     )
 
 
+# Below this many files, starting writer processes costs more than it saves.
+PARALLEL_MIN_FILES = 2000
+
+
+def default_procs(files: int) -> int:
+    """Writer processes for a rebuild of ``files`` files: every core for a large corpus."""
+    return max(1, os.cpu_count() or 1) if files >= PARALLEL_MIN_FILES else 1
+
+
 def rebuild(
     source: Path,
     index_dir: Path,
     settings: AnalysisSettings = DEFAULT_SETTINGS,
     progress: bool = False,
+    procs: int | None = None,
 ) -> RebuildReport:
     """Index every readable document under ``source`` into a new generation of ``index_dir``.
 
     Unreadable files are listed in the report and skipped.  The new index is
     swapped in only when complete; on any failure the old one keeps serving.
+    ``procs`` writer processes analyze the documents (default: ``default_procs``);
+    with more than one, each writes its own segment and they are not merged.
     """
     source, index_dir = Path(source), Path(index_dir)
     if not source.is_dir():
@@ -81,15 +98,19 @@ def rebuild(
         gen = store.new_generation(index_dir)
         try:
             ix = whoosh_index.create_in(str(gen), build_schema(settings))
-            writer = ix.writer(limitmb=256)
+            files = list_source_files(source)
+            report.files = len(files)
+            procs = procs or default_procs(len(files))
+            writer = (ix.writer(limitmb=256) if procs == 1
+                      else ix.writer(procs=procs, limitmb=256 // procs, multisegment=True))
             seen_ids: set[str] = set()
             try:
-                files = list_source_files(source)
-                report.files = len(files)
                 for file in _progress(files, progress):
                     for item in read_file(file, source):
                         if isinstance(item, Skipped):
                             report.skipped.append(item)
+                        elif isinstance(item, Notice):
+                            report.notices.append(item)
                         elif item.id in seen_ids:
                             report.skipped.append(Skipped(item.path, f"duplicate document id {item.id!r}"))
                         else:

@@ -30,7 +30,7 @@ def _terminal_text(html: str, color: bool) -> str:
 
 def cmd_rebuild(args) -> int:
     settings = AnalysisSettings(stemmer=args.stemmer, stop_list=args.stop_list)
-    report = rebuild(args.source, args.index, settings, progress=not args.quiet)
+    report = rebuild(args.source, args.index, settings, progress=not args.quiet, procs=args.procs)
     print(report.summary())
     return 0
 
@@ -91,6 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="stemmer of the stemmed fields (see docs/quality.md)")
     p.add_argument("--stop-list", choices=STOP_LISTS, default=DEFAULT_STOP_LIST,
                    help="Arabic stop list left out of the stemmed fields")
+    p.add_argument("--procs", type=int, default=None,
+                   help="writer processes (default: every core from 2,000 files, else one)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_rebuild)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -19,6 +20,20 @@ HTML_SUFFIXES = {".html", ".htm"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | JSON_SUFFIXES | HTML_SUFFIXES
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
+# One document's text: beyond this it is a data dump rather than a document,
+# and indexing it would hold hundreds of MB in memory for one search result.
+MAX_DOCUMENT_CHARS = 10_000_000
+
+# Bidirectional embeddings, overrides and isolates: invisible, and able to
+# show text in another order than it is stored (U+202E turns "fdp.exe" into
+# "exe.pdf").  Arabic text needs none of them to display right.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 control characters other than tab and line breaks.
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SEARCHABLE = re.compile(r"[^\W_]")
+# Windows-1256 is read when UTF-8 fails and most letters come out Arabic.
+MIN_ARABIC_SHARE = 0.5
+MIN_BROKEN_SHARE = 0.25  # of non-ASCII bytes that are not valid UTF-8
 
 
 @dataclass
@@ -36,6 +51,14 @@ class Document:
 class Skipped:
     path: str
     reason: str
+
+
+@dataclass
+class Notice:
+    """A file that was indexed, but not exactly as it stands (read as Windows-1256, controls removed)."""
+
+    path: str
+    message: str
 
 
 class UnreadableFile(Exception):
@@ -58,24 +81,54 @@ def list_source_files(source: Path) -> list[Path]:
     return found
 
 
-def decode(data: bytes) -> str:
-    """Bytes -> text: UTF-8 (with or without BOM) or UTF-16 with a BOM."""
+def _arabic_share(text: str) -> float:
+    letters = [ch for ch in text if ch.isalpha()]
+    return sum("\u0600" <= ch <= "\u06ff" for ch in letters) / len(letters) if letters else 0.0
+
+
+def decode(data: bytes) -> tuple[str, str | None]:
+    """Bytes -> (text, notice): UTF-8 (with or without BOM), UTF-16 with a BOM, or Windows-1256.
+
+    Windows-1256, the legacy Arabic code page, decodes any byte, so it is
+    only taken when UTF-8 fails and most of the letters it gives are Arabic.
+    General encoding detectors guess among dozens of code pages and are
+    unreliable on short texts; here the only candidate is the one Arabic
+    archives actually hold, and anything else is reported.
+    """
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode("utf-16")
+            return data.decode("utf-16"), None
         except UnicodeDecodeError as exc:
             raise UnreadableFile(f"broken UTF-16 at byte {exc.start}") from None
     if b"\x00" in data:
         raise UnreadableFile("binary file (contains NUL bytes)")
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), None
     except UnicodeDecodeError as exc:
-        raise UnreadableFile(
-            f"not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start} "
-            "(convert the file to UTF-8)"
-        ) from None
+        error = exc
+    # UTF-8 with a few broken bytes is damaged UTF-8, not Windows-1256: in
+    # Windows-1256 Arabic almost every non-ASCII byte breaks UTF-8.
+    non_ascii = sum(byte >= 0x80 for byte in data)
+    broken = data.decode("utf-8", errors="replace").count("\ufffd")
+    try:
+        text = data.decode("cp1256") if broken >= MIN_BROKEN_SHARE * non_ascii else ""
+    except UnicodeDecodeError:
+        text = ""
+    if text and _arabic_share(text) >= MIN_ARABIC_SHARE:
+        return text, "not UTF-8; read as Windows-1256 (Arabic)"
+    raise UnreadableFile(
+        f"not UTF-8: byte 0x{data[error.start]:02x} at offset {error.start} "
+        "(convert the file to UTF-8)"
+    )
+
+
+def clean(text: str) -> tuple[str, int]:
+    """``text`` without bidirectional and other control characters, and how many were removed."""
+    text, bidi = _BIDI_CONTROLS.subn("", text)
+    text, controls = _CONTROL_CHARS.subn("", text)
+    return text, bidi + controls
 
 
 def split_title(text: str, markdown: bool = False) -> tuple[str, str]:
@@ -163,8 +216,43 @@ def _read_json_records(path: str, text: str, lines: bool) -> Iterator[Document |
             yield Skipped(f"{path}#{number}", str(exc))
 
 
-def read_file(file: Path, source: Path) -> Iterator[Document | Skipped]:
-    """The documents in one file, or the reasons it (or a record in it) was skipped."""
+def _checked(doc: Document) -> tuple[Document, int]:
+    """The document with control characters removed, and how many; UnreadableFile if unusable."""
+    doc.title, removed_title = clean(doc.title)
+    doc.body, removed_body = clean(doc.body)
+    if len(doc.title) + len(doc.body) > MAX_DOCUMENT_CHARS:
+        raise UnreadableFile(
+            f"document too long ({len(doc.title) + len(doc.body):,} characters; "
+            f"limit {MAX_DOCUMENT_CHARS:,}): split it into several documents"
+        )
+    if not (_SEARCHABLE.search(doc.title) or _SEARCHABLE.search(doc.body)):
+        raise UnreadableFile("no searchable text (only marks, punctuation or symbols)")
+    return doc, removed_title + removed_body
+
+
+def read_file(file: Path, source: Path) -> Iterator[Document | Skipped | Notice]:
+    """The documents in one file, the reasons it (or a record in it) was skipped,
+    and notices of what was changed to index it."""
+    notices = []
+    for item in _read_file(file, source):
+        if isinstance(item, Document):
+            try:
+                item, removed = _checked(item)
+            except UnreadableFile as exc:
+                where = item.path if item.path == item.id else f"{item.path} (id {item.id})"
+                item = Skipped(where, str(exc))
+            else:
+                if removed:
+                    record = "" if item.id == item.path else f" (id {item.id})"
+                    notices.append(Notice(item.path, f"{removed} invisible control character(s) removed{record}"))
+        elif isinstance(item, Notice):
+            notices.append(item)
+            continue
+        yield item
+    yield from notices
+
+
+def _read_file(file: Path, source: Path) -> Iterator[Document | Skipped | Notice]:
     rel = file.relative_to(source).as_posix()
     suffix = file.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -177,7 +265,9 @@ def read_file(file: Path, source: Path) -> Iterator[Document | Skipped]:
         data = file.read_bytes()
         if not data.strip():
             raise UnreadableFile("empty file")
-        text = decode(data)
+        text, notice = decode(data)
+        if notice:
+            yield Notice(rel, notice)
         if not text.strip():
             raise UnreadableFile("empty file")
         if suffix in JSON_SUFFIXES:

@@ -33,6 +33,8 @@ MAX_QUERY_CHARS = 1000
 MAX_TERMS = 50
 MAX_NESTING = 10
 MIN_PREFIX_CHARS = 2
+# Words one prefix* may stand for: each is a term the search must read.
+MAX_PREFIX_TERMS = 2000
 MAX_VARIANTS = 20  # other spellings of one word a query searches for
 ALL_SCOPES = "all"
 SCOPES = (ALL_SCOPES, *TEXT_FIELDS)  # where words without a field name are searched
@@ -344,6 +346,20 @@ class _Expander:
         body = TEXT_FIELDS["body"]
         return self._scored(match, [], [[(body.exact, w)] for w in words], bonus=self._bonus(bonus))
 
+    def _check_expansion(self, fieldname, prefixes, typed):
+        """QueryError when the prefixes stand for more than MAX_PREFIX_TERMS words of the index."""
+        if self.reader is None:
+            return
+        count = 0
+        for prefix in prefixes:
+            for _ in self.reader.expand_prefix(fieldname, prefix):
+                count += 1
+                if count > MAX_PREFIX_TERMS:
+                    raise QueryError(
+                        "prefix_too_common",
+                        f"{typed}* stands for more than {MAX_PREFIX_TERMS} different words; add letters before the *.",
+                    )
+
     def _prefix(self, q, negated):
         self._count_leaf()
         prefix = normalize_word(q.text)
@@ -358,13 +374,34 @@ class _Expander:
         match = []
         for scope in self._scopes(q.fieldname):
             fields = TEXT_FIELDS[scope]
-            match.extend(Q.Prefix(fields.exact, v, boost=self._weight(scope, "exact") + self._weight(scope, "stem"))
+            self._check_expansion(fields.exact, variants, q.text)
+            match.extend(PreloadedPrefix(fields.exact, v, boost=self._weight(scope, "exact") + self._weight(scope, "stem"))
                          for v in sorted(variants))
             if not negated:
                 self.terms.prefixes[scope].update(variants)
         if negated:
             return Q.Or(match)
         return self._scored(match, [], [], prefix=(TEXT_FIELDS["body"].exact, min(variants, key=len)))
+
+
+class PreloadedPrefix(Q.Prefix):
+    """A prefix* whose words are read into one array of documents.
+
+    Whoosh ORs a prefix's words as a binary tree of union matchers; with a few
+    hundred words, the tree's per-document bookkeeping costs seconds a query on
+    a large index.  Its PreloadedOr reads every word's postings once into an
+    array instead, which is what a prefix (all words scored alike) needs.
+    """
+
+    def matcher(self, searcher, context=None):
+        terms = [Q.Term(self.fieldname, word) for word in self._btexts(searcher.reader()) if word]
+        if not terms:
+            return Q.NullQuery().matcher(searcher, context)
+        if len(terms) == 1:
+            return terms[0].matcher(searcher, context)
+        if self.constantscore and context:
+            context = context.set(weighting=None)
+        return Q.PreloadedOr(terms, boost=self.boost).matcher(searcher, context)
 
 
 def _relaxed(q: Q.Query) -> Q.Query | None:
@@ -389,6 +426,23 @@ def _is_negative(q: Q.Query) -> bool:
     return False
 
 
+# What Whoosh's parser raises on operator sequences it cannot read (found by
+# tests/test_fuzz.py: "0 NOT OR", "0 ANDNOT ANDNOT", "(-)0"); the parser
+# has no error type of its own.
+_PARSER_FAILURES = (NotImplementedError, AssertionError, IndexError, KeyError, TypeError, AttributeError)
+
+
+def _parse(text: str) -> Q.Query:
+    try:
+        return _parser.parse(text)
+    except _PARSER_FAILURES:
+        raise QueryError(
+            "unsupported_syntax",
+            "The operators in the query (AND, OR, NOT, -, brackets) cannot be read in this order; "
+            "put a word between them.",
+        ) from None
+
+
 def parse_query(
     text: str, schema, ranking: Ranking = DEFAULT_RANKING, reader=None, scope: str = ALL_SCOPES
 ) -> ParsedQuery:
@@ -408,7 +462,7 @@ def parse_query(
     if _parser is None:
         _parser = _make_parser()
     expander = _Expander(schema, ranking, reader, scope)
-    query = expander.expand(_parser.parse(cleaned))
+    query = expander.expand(_parse(cleaned))
     if query is None:
         if _LEADING_MINUS.search(cleaned):
             # Whoosh drops a query made only of -words before we see it.

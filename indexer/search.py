@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import index as whoosh_index
+from whoosh import collectors, index as whoosh_index
 
 from . import store
 from .analysis import AnalysisSettings, warm_up
@@ -132,6 +132,21 @@ def check_page(page, per_page) -> tuple[int, int]:
     return page, per_page
 
 
+def _top(searcher, query, limit: int):
+    """The ``limit`` best documents for ``query``, exactly.
+
+    Whoosh's top-N collector normally prunes parts of the query tree once it
+    holds N documents, trusting each matcher's max_quality() as a bound on
+    its scores; the tier and saturation matchers of our ranking do not give
+    such bounds, and the pruning then dropped documents that belonged in the
+    top N of multi-word queries.  So every match is scored.
+    """
+    collector = collectors.TopCollector(limit, usequality=False)
+    collector.replace = 0
+    searcher.search_with_collector(query, collector)
+    return collector.results()
+
+
 class SearchEngine:
     def __init__(self, index_dir: Path, ranking: Ranking = DEFAULT_RANKING):
         self.index_dir = Path(index_dir)
@@ -212,13 +227,17 @@ class SearchEngine:
     def _run(self, opened: _Opened, parsed: ParsedQuery, limit: int):
         """Whoosh results and whether no document had every word (see Ranking.match)."""
         ranking, searcher = self.ranking, opened.searcher
+
+        def top(query):
+            return _top(searcher, query, limit)
+
         if ranking.match == "all-first":
-            results = searcher.search(parsed.all_first(ranking), limit=limit)
+            results = top(parsed.all_first(ranking))
             relaxed = parsed.relaxed is not None and bool(results) and results[0].score < ALL_WORDS_TIER
             return results, relaxed
-        results = searcher.search(parsed.with_exact_tier(parsed.query, ranking), limit=limit)
+        results = top(parsed.with_exact_tier(parsed.query, ranking))
         if results.is_empty() and parsed.relaxed is not None:
-            return searcher.search(parsed.with_exact_tier(parsed.relaxed, ranking), limit=limit), True
+            return top(parsed.with_exact_tier(parsed.relaxed, ranking)), True
         return results, False
 
     def ranked(self, text: str, limit: int = 100) -> list[tuple[str, float]]:

@@ -39,7 +39,8 @@ def mixed_corpus(tmp_path) -> Path:
           + "{not json\n"
           + json.dumps({"id": "l2", "title": "سطر ثان", "text": ""}, ensure_ascii=False) + "\n")
     write(src, "utf16.txt", "عنوان بترميز آخر\nنص عن الفلك".encode("utf-16"))
-    write(src, "legacy.txt", "عنوان قديم\nنص".encode("cp1256"))
+    write(src, "legacy.txt", "عنوان قديم\nنص عن الأرشيف".encode("cp1256"))
+    write(src, "latin.txt", "Caf\xe9 cr\xe8me".encode("latin-1"))
     write(src, "binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00")
     write(src, "empty.txt", "")
     write(src, "blank.md", "  \n\n ")
@@ -52,9 +53,10 @@ def test_every_format_is_read_and_every_bad_file_reported(mixed_corpus, tmp_path
     index = tmp_path / "index"
     result = run_cli("rebuild", "--source", str(mixed_corpus), "--index", str(index), "--quiet")
     out = result.stdout
-    assert "Indexed 7 document(s)" in out
+    assert "Indexed 8 document(s)" in out
+    assert "legacy.txt: not UTF-8; read as Windows-1256" in out
     for reason in (
-        "legacy.txt: not UTF-8",
+        "latin.txt: not UTF-8: byte 0xe9",
         "binary.txt: binary file",
         "empty.txt: empty file",
         "blank.md: empty file",
@@ -67,7 +69,8 @@ def test_every_format_is_read_and_every_bad_file_reported(mixed_corpus, tmp_path
     assert ".hidden" not in out
 
     engine = SearchEngine(index)
-    found = {q: [h.id for h in engine.search(q).hits] for q in ("الطاقة", "البحث", "الزراعة", "الاقتصاد", "السياحة", "الفلك")}
+    found = {q: [h.id for h in engine.search(q).hits]
+             for q in ("الطاقة", "البحث", "الزراعة", "الاقتصاد", "السياحة", "الفلك")}
     assert found == {
         "الطاقة": ["plain.txt"],
         "البحث": ["notes/readme.md"],
@@ -76,6 +79,7 @@ def test_every_format_is_read_and_every_bad_file_reported(mixed_corpus, tmp_path
         "السياحة": ["l1"],
         "الفلك": ["utf16.txt"],
     }
+    assert [h.id for h in engine.search("قديم").hits] == ["legacy.txt"]
     # HTML: title from <title>, script text not indexed.
     assert engine.search("الأخبار").hits[0].title == "صفحة الأخبار"
     assert engine.search("مخفي").total == 0
@@ -159,3 +163,45 @@ def test_the_app_rebuilds_an_index_made_by_an_older_analysis(tmp_path):
     meta_file.write_text(json.dumps({**meta, "analysis_version": 1}), encoding="utf-8")
     plan_source, settings, reason = _rebuild_plan(index, SEEDS)
     assert plan_source == source and "older version" in reason
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """300 generated articles, indexed by one writer and by two writer processes."""
+    from bench.corpus import make_corpus
+    from bench.queries import make_queries
+
+    base = tmp_path_factory.mktemp("generated")
+    make_corpus([SEEDS], base / "corpus", 300, seed=4)
+    for procs in ("1", "2"):
+        run_cli("rebuild", "--source", str(base / "corpus"), "--index", str(base / procs), "--procs", procs, "--quiet")
+    queries = make_queries(sorted((base / "corpus").rglob("*.txt")), 40) + ["وزير الخارجية", "السويد -الهند"]
+    return base, queries
+
+
+def _ranked(engine, query, limit=100):
+    # Ties may come in either order: documents are numbered per segment.
+    hits = engine.ranked(query, limit=limit)
+    return sorted(((round(score, 9), doc) for doc, score in hits), key=lambda p: (-p[0], p[1]))
+
+
+def test_writer_processes_give_the_same_results_as_one_writer(generated):
+    from whoosh import index as whoosh_index
+
+    base, queries = generated
+    segments = whoosh_index.open_dir(str(current_generation(base / "2")))._segments()
+    assert len(segments) >= 2
+    one, two = SearchEngine(base / "1"), SearchEngine(base / "2")
+    assert two.stats()["documents"] == one.stats()["documents"] == 300
+    for query in queries:
+        assert _ranked(two, query) == _ranked(one, query), query
+
+
+def test_the_first_page_holds_the_best_documents_of_all(generated):
+    # The top 10 are the 10 best of every match, not of the part of the query
+    # Whoosh's pruning kept once it held 10 documents.
+    base, queries = generated
+    engine = SearchEngine(base / "1")
+    for query in queries:
+        scores = [score for score, _ in _ranked(engine, query, limit=10)]
+        assert scores == [score for score, _ in _ranked(engine, query, limit=100_000)][:10], query
