@@ -1,6 +1,10 @@
 """python -m bench: make a corpus of a given size and measure the engine on it.
 
-    python -m bench load --documents 10000 --text DATA [--seconds 60]
+    python -m bench index   --documents N --text DATA   indexing speed, size, memory
+    python -m bench queries --documents N --text DATA   query latency
+    python -m bench update  --documents N --text DATA   `update` after 100 changed files
+    python -m bench load    --documents N --text DATA   the JSON endpoint under load
+    python -m bench all     --documents N --text DATA   all four
 
 Corpora and their indexes are kept under bench/work/ (not committed) and made
 again only when missing, so a second run measures without the wait.
@@ -13,10 +17,11 @@ import json
 import sys
 from pathlib import Path
 
-from indexer import rebuild
+from indexer import update
 from indexer.store import current_generation
 
 from . import corpus as corpus_mod
+from . import incremental, indexing, latency
 from .load import load_test
 from .queries import make_queries
 from .report import PROJECT, table, write_section
@@ -34,10 +39,10 @@ def prepare_corpus(documents: int, text: list[Path], seed: int) -> Path:
 
 
 def prepare_index(corpus: Path) -> Path:
+    """The corpus's index, built (or brought up to date) by the engine's own `update`."""
     index = WORK / f"index-{corpus.name}"
-    if current_generation(index) is None:
-        print(f"building the index of {corpus.name} …", flush=True)
-        print(rebuild(corpus, index, progress=True).summary(), flush=True)
+    print(f"the index of {corpus.name} …", flush=True)
+    print(update(corpus, index, progress=sys.stderr.isatty()).summary().splitlines()[0], flush=True)
     return index
 
 
@@ -52,6 +57,83 @@ def manifest_line(corpus: Path) -> str:
             f"diacritics, {m['share_with_proclitic']:.1%} begin with a proclitic letter or ال.\n")
 
 
+def _report(key: str, title: str, body: str, status: int = 0) -> int:
+    write_section(key, title, body)
+    print(body)
+    return status
+
+
+WAYS = {
+    "plain": "(a) plain Whoosh: RegexTokenizer + LowercaseFilter, title and body",
+    "ours": "(b) Arabic analysis, one writer process",
+    "ours-parallel": "(c) Arabic analysis, a writer process per core",
+}
+
+
+def cmd_index(args) -> int:
+    corpus = prepare_corpus(args.documents, args.text, args.seed)
+    size = json.loads((corpus / corpus_mod.MANIFEST).read_text())["bytes"]
+    results = {}
+    for way in args.ways:
+        print(f"indexing {corpus.name}: {WAYS[way]} …", flush=True)
+        results[way] = indexing.measure(way, corpus, WORK)
+        print(f"  {results[way]}", flush=True)
+    rows = []
+    for way, r in results.items():
+        rows.append([WAYS[way], f"{r['documents'] / r['seconds']:.1f}", f"{size / 2**20 / r['seconds']:.2f}",
+                     f"{r['seconds']:.0f}", f"{r['index_bytes'] / 2**20:.0f}", f"{r['index_bytes'] / size:.1f}",
+                     f"{r['peak_rss_mb']:.0f}"])
+    speed = {way: r["documents"] / r["seconds"] for way, r in results.items()}
+    ratios = []
+    if "plain" in speed and "ours" in speed:
+        ratios.append(f"b/a = {speed['ours'] / speed['plain']:.2f} (target ≥ 0.9)")
+    if "ours" in speed and "ours-parallel" in speed:
+        ratios.append(f"c/b = {speed['ours-parallel'] / speed['ours']:.2f} (target ≥ 1.6)")
+    body = (manifest_line(corpus) + "\n"
+            + table(["way", "documents/s", "MB/s", "seconds", "index MB", "index / corpus", "peak memory MB"], rows)
+            + ("\nRatios of documents/s: " + "; ".join(ratios) + ".\n" if ratios else ""))
+    return _report(f"index-{args.documents}", f"Indexing, {args.documents:,} documents", body)
+
+
+def cmd_queries(args) -> int:
+    corpus = prepare_corpus(args.documents, args.text, args.seed)
+    index = prepare_index(corpus)
+    queries = make_queries(corpus_documents(corpus), QUERIES)
+    rows = []
+    for snippets in (False, True):
+        r = latency.measure(index, queries, snippets)
+        print(f"  snippets={snippets}: {r}", flush=True)
+        rows.append(["with snippets for the 10 hits shown" if snippets else "without snippets", r["queries"],
+                     r["found"], r["refused"], f"{r['median_ms']:.1f}", f"{r['p95_ms']:.1f}", f"{r['p99_ms']:.1f}",
+                     f"{r['max_ms']:.0f}"])
+    body = (manifest_line(corpus)
+            + f"\n{QUERIES} realistic queries (1 to 4 words as they stand in the documents; 10% phrases, 10% "
+              "prefixes, 10% with diacritics, 5% with a bare alef), the first page of 10 results each, in one "
+              "process with the index opened once, after 20 queries of warm-up.\n\n"
+            + table(["", "queries", "found something", "refused (400)", "median ms", "p95 ms", "p99 ms",
+                     "max ms"], rows))
+    return _report(f"queries-{args.documents}", f"Query latency, {args.documents:,} documents", body)
+
+
+def cmd_update(args) -> int:
+    corpus = prepare_corpus(args.documents, args.text, args.seed)
+    index = prepare_index(corpus)
+    meta = json.loads((current_generation(index) / "meta.json").read_text())
+    r = incremental.measure(corpus, index, args.changed)
+    body = (manifest_line(corpus)
+            + f"\n`python -m indexer update` after a sentence was added to {r['changed']} files: "
+              f"{r['seconds']:.1f} s, against {meta['seconds']:.0f} s for the rebuild that made the index "
+              f"({meta['seconds'] / r['seconds']:.0f} times as long).\n")
+    return _report(f"update-{args.documents}", f"Incremental update, {args.documents:,} documents", body)
+
+
+def cmd_all(args) -> int:
+    status = 0
+    for command in (cmd_index, cmd_queries, cmd_update, cmd_load):
+        status |= command(args)
+    return status
+
+
 def cmd_load(args) -> int:
     corpus = prepare_corpus(args.documents, args.text, args.seed)
     index = prepare_index(corpus)
@@ -64,16 +146,15 @@ def cmd_load(args) -> int:
     body = (
         manifest_line(corpus)
         + f"\n`GET /api/search` with {QUERIES} realistic queries in turn (1 to 4 words, phrases, prefixes, "
-          f"diacritics), gunicorn with {args.workers} worker processes (gthread), wrk on the same machine.\n\n"
+          f"diacritics), gunicorn with {args.workers} worker processes (sync), wrk on the same machine.\n\n"
         + "Finding the highest sustained rate:\n\n" + table(header, rows)
         + f"\nHeld for {result.seconds:g} s at {result.connections} connections:\n\n"
         + table(["requests", "requests/s", "errors", "p50 ms", "p95 ms", "p99 ms", "max ms"],
                 [[f"{result.requests:,}", f"{result.rps:.1f}", result.errors, f"{result.p50_ms:.1f}",
                   f"{result.p95_ms:.1f}", f"{result.p99_ms:.1f}", f"{result.max_ms:.1f}"]])
     )
-    write_section(f"load-{args.documents}", f"The JSON endpoint under load, {args.documents:,} documents", body)
-    print(body)
-    return 0 if result.errors == 0 else 1
+    return _report(f"load-{args.documents}", f"The JSON endpoint under load, {args.documents:,} documents", body,
+                   status=0 if result.errors == 0 else 1)
 
 
 def main(argv=None) -> int:
@@ -86,11 +167,29 @@ def main(argv=None) -> int:
                        help="more real Arabic text to resample (.txt, .jsonl, or a folder); repeatable")
         p.add_argument("--seed", type=int, default=1)
 
-    p = sub.add_parser("load", help="the JSON endpoint under gunicorn, driven by wrk")
-    corpus_options(p)
-    p.add_argument("--seconds", type=float, default=60)
-    p.add_argument("--workers", type=int, default=2)
-    p.set_defaults(run=cmd_load)
+    def index_options(p):
+        p.add_argument("--ways", nargs="+", choices=list(WAYS), default=list(WAYS),
+                       help="ways of indexing to measure (default: all three)")
+
+    def update_options(p):
+        p.add_argument("--changed", type=int, default=100, help="files changed before the update")
+
+    def load_options(p):
+        p.add_argument("--seconds", type=float, default=60, help="length of the held load")
+        p.add_argument("--workers", type=int, default=2)
+
+    for name, run, helptext, extra in (
+        ("index", cmd_index, "indexing speed, index size and memory", [index_options]),
+        ("queries", cmd_queries, "query latency without and with snippets", []),
+        ("update", cmd_update, "`update` after some files changed", [update_options]),
+        ("load", cmd_load, "the JSON endpoint under gunicorn, driven by wrk", [load_options]),
+        ("all", cmd_all, "index, queries, update and load", [index_options, update_options, load_options]),
+    ):
+        p = sub.add_parser(name, help=helptext)
+        corpus_options(p)
+        for add in extra:
+            add(p)
+        p.set_defaults(run=run)
 
     args = parser.parse_args(argv)
     return args.run(args)

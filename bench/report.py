@@ -46,7 +46,7 @@ def commit() -> str:
     def git(*args):
         return subprocess.run(["git", *args], cwd=PROJECT, capture_output=True, text=True).stdout.strip()
     sha = git("rev-parse", "--short", "HEAD") or "unknown"
-    dirty = git("status", "--porcelain", "--untracked-files=no")
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!docs/benchmarks.md")
     return sha + (" (with uncommitted changes)" if dirty else "")
 
 

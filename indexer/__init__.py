@@ -1,6 +1,6 @@
 """Arabic-aware full-text search: analysis, indexing and ranked search over Whoosh."""
 
-from .build import RebuildError, RebuildReport, rebuild
+from .build import RebuildError, RebuildReport, rebuild, update
 from .query import QueryError
 from .search import SearchEngine, SearchPage
 from .store import IndexMissing, RebuildBusy
@@ -14,4 +14,5 @@ __all__ = [
     "SearchEngine",
     "SearchPage",
     "rebuild",
+    "update",
 ]

@@ -20,7 +20,9 @@ Every component is picklable (Whoosh stores the schema, analyzers included,
 inside the index): they hold only names and look up tables lazily.
 """
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from whoosh.analysis import Filter, NgramFilter, RegexTokenizer
 
@@ -223,13 +225,30 @@ class WordForms:
         self.endchar = endchar
 
 
+_TOKEN = re.compile(TOKEN_PATTERN)
+
+
+@lru_cache(maxsize=200_000)
+def _token_forms(token: str, settings: AnalysisSettings) -> tuple:
+    """(exact, stems, start, end) of each term the chain makes of one token."""
+    stem = get_stemmer(settings.stemmer)
+    stops = stop_words(settings.stop_list)
+    return tuple(
+        (t.text, () if t.text in stops else stemmed(stem, t.text), t.startchar, t.endchar)
+        for t in exact_analyzer()(token, chars=True)
+    )
+
+
 def word_forms(text: str, settings: AnalysisSettings = DEFAULT_SETTINGS):
     """Each word of ``text`` with its exact form and stems (empty for stop words).
 
     Used by the highlighter, which must know both forms of a word at once.
+    The chain tokenizes with TOKEN_PATTERN and then works token by token, so
+    running it on each token alone gives the same forms as on the whole text;
+    most tokens of a text are words seen before, so each distinct token goes
+    through the chain once and its forms are remembered.
     """
-    stem = get_stemmer(settings.stemmer)
-    stops = stop_words(settings.stop_list)
-    for t in exact_analyzer()(text, chars=True):
-        stems = () if t.text in stops else stemmed(stem, t.text)
-        yield WordForms(t.text, stems, t.startchar, t.endchar)
+    for match in _TOKEN.finditer(text):
+        offset = match.start()
+        for exact, stems, start, end in _token_forms(match.group(), settings):
+            yield WordForms(exact, stems, offset + start, offset + end)

@@ -29,13 +29,22 @@ class RebuildReport:
     skipped: list[Skipped] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
     seconds: float = 0.0
+    # For an update: files added, changed and removed since the last build,
+    # and the documents the index holds now (None after a full rebuild).
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    total: int | None = None
 
     def summary(self) -> str:
-        lines = [
-            f"Indexed {self.documents} document(s) from {self.files} file(s) in {self.seconds:.2f} s",
-            f"  source: {self.source}",
-            f"  index:  {self.index}",
-        ]
+        if self.total is None:
+            first = f"Indexed {self.documents} document(s) from {self.files} file(s) in {self.seconds:.2f} s"
+        elif self.added + self.changed + self.removed == 0:
+            first = f"Up to date: no file added, changed or removed since the last build ({self.total} document(s))"
+        else:
+            first = (f"Updated in {self.seconds:.2f} s: {self.added} file(s) added, {self.changed} changed, "
+                     f"{self.removed} removed; {self.documents} document(s) indexed, {self.total} in the index")
+        lines = [first, f"  source: {self.source}", f"  index:  {self.index}"]
         if self.skipped:
             lines.append(f"Skipped {len(self.skipped)}:")
             lines.extend(f"  {s.path}: {s.reason}" for s in self.skipped)
@@ -64,6 +73,9 @@ def _index_document(writer, doc: Document) -> None:
     )
 
 
+# An update that deletes or adds more than this share of the index merges all
+# its segments (see _update_locked).
+MERGE_SHARE = 0.1
 # Below this many files, starting writer processes costs more than it saves.
 PARALLEL_MIN_FILES = 2000
 
@@ -87,59 +99,166 @@ def rebuild(
     ``procs`` writer processes analyze the documents (default: ``default_procs``);
     with more than one, each writes its own segment and they are not merged.
     """
-    source, index_dir = Path(source), Path(index_dir)
-    if not source.is_dir():
-        raise RebuildError(f"source folder not found: {source}")
-    started = time.perf_counter()
-    report = RebuildReport(source=str(source), index=str(index_dir))
+    source, index_dir = _checked_source(source), Path(index_dir)
+    with store.rebuild_lock(index_dir):
+        return _rebuild_locked(source, index_dir, settings, progress, procs)
+
+
+def update(source: Path, index_dir: Path, progress: bool = False) -> RebuildReport:
+    """Index only the files of ``source`` added or changed since the last build
+    (by modification time and size) and drop the documents of removed ones.
+
+    The unchanged part of the index is shared with the served generation
+    (hard links: Whoosh never rewrites a segment file), the changes go into a
+    new generation, swapped in like a rebuild's.  Without a usable record of
+    the last build (no index, another source folder, an older analysis) it
+    rebuilds.
+    """
+    source, index_dir = _checked_source(source), Path(index_dir)
     with store.rebuild_lock(index_dir):
         current = store.current_generation(index_dir)
-        store.remove_stale(index_dir, keep={current.name} if current else set())
-        gen = store.new_generation(index_dir)
+        meta = store.read_meta(current) if current else {}
+        states = store.read_files(current) if current else None
         try:
-            ix = whoosh_index.create_in(str(gen), build_schema(settings))
-            files = list_source_files(source)
-            report.files = len(files)
-            procs = procs or default_procs(len(files))
-            writer = (ix.writer(limitmb=256) if procs == 1
-                      else ix.writer(procs=procs, limitmb=256 // procs, multisegment=True))
-            seen_ids: set[str] = set()
-            try:
-                for file in _progress(files, progress):
-                    for item in read_file(file, source):
-                        if isinstance(item, Skipped):
-                            report.skipped.append(item)
-                        elif isinstance(item, Notice):
-                            report.notices.append(item)
-                        elif item.id in seen_ids:
-                            report.skipped.append(Skipped(item.path, f"duplicate document id {item.id!r}"))
-                        else:
-                            seen_ids.add(item.id)
-                            _index_document(writer, item)
-                            report.documents += 1
-                if report.documents == 0:
-                    raise RebuildError(f"no readable documents in {source}; the existing index is kept")
-                writer.commit()
-            except BaseException:
-                writer.cancel()
-                raise
-            ix.close()
-            report.seconds = time.perf_counter() - started
-            store.publish(
-                index_dir,
-                gen,
-                {
-                    "analysis_version": ANALYSIS_VERSION,
-                    "stemmer": settings.stemmer,
-                    "stop_list": settings.stop_list,
-                    "documents": report.documents,
-                    "skipped": len(report.skipped),
-                    "source": str(source),
-                    "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                    "seconds": round(report.seconds, 3),
-                },
-            )
+            settings = AnalysisSettings(meta.get("stemmer", DEFAULT_SETTINGS.stemmer),
+                                        meta.get("stop_list", DEFAULT_SETTINGS.stop_list))
+        except ValueError:
+            settings = DEFAULT_SETTINGS
+        same_source = meta.get("source") and Path(meta["source"]).resolve() == source.resolve()
+        if states is None or not same_source or meta.get("analysis_version") != ANALYSIS_VERSION:
+            return _rebuild_locked(source, index_dir, settings, progress, None)
+        return _update_locked(source, index_dir, current, meta, states, settings, progress)
+
+
+def _checked_source(source) -> Path:
+    source = Path(source)
+    if not source.is_dir():
+        raise RebuildError(f"source folder not found: {source}")
+    return source
+
+
+def _file_state(file: Path) -> dict:
+    stat = file.stat()
+    return {"mtime_ns": stat.st_mtime_ns, "size": stat.st_size, "ids": []}
+
+
+def _index_files(writer, files, source: Path, report: RebuildReport, seen_ids: set[str], states: dict,
+                 progress: bool) -> None:
+    """Add the documents of ``files``; record each file's state and document ids in ``states``."""
+    for file in _progress(files, progress):
+        state = states[file.relative_to(source).as_posix()] = _file_state(file)
+        for item in read_file(file, source):
+            if isinstance(item, Skipped):
+                report.skipped.append(item)
+            elif isinstance(item, Notice):
+                report.notices.append(item)
+            elif item.id in seen_ids:
+                report.skipped.append(Skipped(item.path, f"duplicate document id {item.id!r}"))
+            else:
+                seen_ids.add(item.id)
+                state["ids"].append(item.id)
+                _index_document(writer, item)
+                report.documents += 1
+
+
+def _publish(source: Path, index_dir: Path, gen: Path, settings: AnalysisSettings, report: RebuildReport,
+             states: dict, documents: int, started: float) -> None:
+    report.seconds = time.perf_counter() - started
+    store.write_files(gen, states)
+    store.publish(
+        index_dir,
+        gen,
+        {
+            "analysis_version": ANALYSIS_VERSION,
+            "stemmer": settings.stemmer,
+            "stop_list": settings.stop_list,
+            "documents": documents,
+            "skipped": len(report.skipped),
+            "source": str(source.resolve()),  # where `update` and the app find it again
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "seconds": round(report.seconds, 3),
+        },
+    )
+
+
+def _rebuild_locked(source: Path, index_dir: Path, settings: AnalysisSettings, progress: bool,
+                    procs: int | None) -> RebuildReport:
+    started = time.perf_counter()
+    report = RebuildReport(source=str(source), index=str(index_dir))
+    current = store.current_generation(index_dir)
+    store.remove_stale(index_dir, keep={current.name} if current else set())
+    gen = store.new_generation(index_dir)
+    try:
+        ix = whoosh_index.create_in(str(gen), build_schema(settings))
+        files = list_source_files(source)
+        report.files = len(files)
+        procs = procs or default_procs(len(files))
+        writer = (ix.writer(limitmb=256) if procs == 1
+                  else ix.writer(procs=procs, limitmb=256 // procs, multisegment=True))
+        states: dict = {}
+        try:
+            _index_files(writer, files, source, report, set(), states, progress)
+            if report.documents == 0:
+                raise RebuildError(f"no readable documents in {source}; the existing index is kept")
+            writer.commit()
         except BaseException:
-            store.discard(gen)
+            writer.cancel()
             raise
+        ix.close()
+        _publish(source, index_dir, gen, settings, report, states, report.documents, started)
+    except BaseException:
+        store.discard(gen)
+        raise
+    return report
+
+
+def _update_locked(source: Path, index_dir: Path, current: Path, meta: dict, states: dict,
+                   settings: AnalysisSettings, progress: bool) -> RebuildReport:
+    started = time.perf_counter()
+    report = RebuildReport(source=str(source), index=str(index_dir))
+    files = list_source_files(source)
+    report.files = len(files)
+    on_disk = {file.relative_to(source).as_posix(): file for file in files}
+    removed = [rel for rel in states if rel not in on_disk]
+    touched = []
+    for rel, file in on_disk.items():
+        old = states.get(rel)
+        new = _file_state(file)
+        if old is None or (old["mtime_ns"], old["size"]) != (new["mtime_ns"], new["size"]):
+            touched.append(file)
+            report.added += old is None
+            report.changed += old is not None
+    report.removed = len(removed)
+    if not touched and not removed:
+        report.total = meta.get("documents", 0)
+        report.seconds = time.perf_counter() - started
+        return report
+    store.remove_stale(index_dir, keep={current.name})
+    gen = store.new_generation_from(index_dir, current)
+    try:
+        ix = whoosh_index.open_dir(str(gen))
+        writer = ix.writer(limitmb=256)
+        try:
+            states = dict(states)
+            deleted_ids = [states.pop(rel, {"ids": []})["ids"]
+                           for rel in removed + [file.relative_to(source).as_posix() for file in touched]]
+            for doc_id in (doc_id for ids in deleted_ids for doc_id in ids):
+                writer.delete_by_term("id", doc_id)
+            seen_ids = {doc_id for state in states.values() for doc_id in state["ids"]}
+            _index_files(writer, touched, source, report, seen_ids, states, progress)
+            # Deleted documents still count in Whoosh's term statistics until
+            # their segment is merged away (as in Lucene); when a change is
+            # large enough for that to move scores visibly, merge everything.
+            deleted = sum(len(ids) for ids in deleted_ids)
+            writer.commit(optimize=deleted + report.documents > MERGE_SHARE * max(1, meta.get("documents", 0)))
+        except BaseException:
+            writer.cancel()
+            raise
+        report.total = whoosh_index.open_dir(str(gen)).doc_count()
+        if report.total == 0:
+            raise RebuildError(f"no readable documents left in {source}; the existing index is kept")
+        _publish(source, index_dir, gen, settings, report, states, report.total, started)
+    except BaseException:
+        store.discard(gen)
+        raise
     return report

@@ -1,4 +1,4 @@
-"""Command line: python -m indexer {rebuild,search,stats}."""
+"""Command line: python -m indexer {rebuild,update,search,stats,evaluate}."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 from html import unescape
 
 from .analysis import AnalysisSettings
-from .build import RebuildError, rebuild
+from .build import RebuildError, rebuild, update
 from .evaluate import CONFIGS, DatasetError, evaluate
 from .paths import DEFAULT_INDEX, DEFAULT_SOURCE
 from .query import QueryError
@@ -32,6 +32,11 @@ def cmd_rebuild(args) -> int:
     settings = AnalysisSettings(stemmer=args.stemmer, stop_list=args.stop_list)
     report = rebuild(args.source, args.index, settings, progress=not args.quiet, procs=args.procs)
     print(report.summary())
+    return 0
+
+
+def cmd_update(args) -> int:
+    print(update(args.source, args.index, progress=not args.quiet).summary())
     return 0
 
 
@@ -96,6 +101,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_rebuild)
 
+    p = sub.add_parser("update", help="index only the files added or changed since the last build")
+    p.add_argument("--source", type=Path, default=DEFAULT_SOURCE,
+                   help=f"the folder the index was built from (default: {DEFAULT_SOURCE})")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_update)
+
     p = sub.add_parser("search", help="search the index and print ranked results")
     p.add_argument("query")
     p.add_argument("--limit", type=int, default=DEFAULT_PER_PAGE, help="results per page")
@@ -115,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_evaluate)
 
-    for p in [sub.choices[name] for name in ("rebuild", "search", "stats")]:
+    for p in [sub.choices[name] for name in ("rebuild", "update", "search", "stats")]:
         p.add_argument("--index", type=Path, default=DEFAULT_INDEX,
                        help=f"index folder (default: {DEFAULT_INDEX})")
     return parser

@@ -50,12 +50,8 @@ _WORDS = re.compile(r"\w+")
 
 def _marked_tokens(text: str, terms: MatchTerms, scope: str, settings: AnalysisSettings):
     for word in word_forms(text, settings):
-        yield Token(
-            text=word.exact,
-            startchar=word.startchar,
-            endchar=word.endchar,
-            matched=terms.matches(scope, word.exact, word.stems),
-        )
+        yield Token(text=word.exact, startchar=word.startchar, endchar=word.endchar,
+                    matched=terms.matches(scope, word.exact, word.stems))
 
 
 def _lead(text: str) -> str:

@@ -67,8 +67,19 @@ class MatchTerms:
     prefixes: dict[str, set[str]] = field(default_factory=lambda: {f: set() for f in TEXT_FIELDS})
     # Other spellings the query searched for (normalized, without proclitics).
     variants: dict[str, set[str]] = field(default_factory=lambda: {f: set() for f in TEXT_FIELDS})
+    # Answers of matches() by (scope, exact form), which decides the stems too:
+    # the snippets of one page ask about the same words again and again.
+    _seen: dict = field(default_factory=dict, repr=False, compare=False)
 
     def matches(self, scope: str, exact: str, stems) -> bool:
+        """Whether a word of running text (its exact form and stems) is one the query searched for."""
+        key = (scope, exact)
+        hit = self._seen.get(key)
+        if hit is None:
+            hit = self._seen[key] = self._matches(scope, exact, stems)
+        return hit
+
+    def _matches(self, scope: str, exact: str, stems) -> bool:
         return (
             exact in self.exact[scope]
             or any(s in self.stems[scope] for s in stems)

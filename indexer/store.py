@@ -22,6 +22,8 @@ from pathlib import Path
 
 CURRENT = "CURRENT"
 META = "meta.json"
+# Each source file's modification time, size and document ids, for `update`.
+FILES = "files.json"
 LOCK = ".rebuild.lock"
 GEN_PREFIX = "gen-"
 
@@ -57,6 +59,32 @@ def require_generation(index_dir: Path) -> Path:
 
 def read_meta(gen: Path) -> dict:
     return json.loads((gen / META).read_text(encoding="utf-8"))
+
+
+def read_files(gen: Path) -> dict | None:
+    """The file record of a generation (None for one built before records were kept)."""
+    try:
+        return json.loads((gen / FILES).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def write_files(gen: Path, states: dict) -> None:
+    _write_atomically(gen / FILES, json.dumps(states, ensure_ascii=False, separators=(",", ":")))
+
+
+def new_generation_from(index_dir: Path, gen: Path) -> Path:
+    """A new generation holding ``gen``'s index files, hard-linked (copied where
+    links are not possible): Whoosh writes a new segment or table of contents
+    beside them and never changes one in place, so ``gen`` stays whole."""
+    new = new_generation(index_dir)
+    for entry in gen.iterdir():
+        if entry.is_file() and entry.name not in (META, FILES) and not entry.name.endswith("WRITELOCK"):
+            try:
+                os.link(entry, new / entry.name)
+            except OSError:
+                shutil.copy2(entry, new / entry.name)
+    return new
 
 
 def new_generation(index_dir: Path) -> Path:

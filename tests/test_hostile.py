@@ -1,7 +1,6 @@
 """Hostile and broken documents: each indexed safely or skipped with a reason; nothing reaches a reader raw."""
 
 import re
-from pathlib import Path
 
 import pytest
 
