@@ -70,8 +70,10 @@ def run_one(way: str, corpus: Path, out: Path) -> dict:
             "peak_rss_mb": _peak_rss_mb()}
 
 
-def measure(way: str, corpus: Path, scratch: Path) -> dict:
-    """``run_one`` in a fresh process, so each way starts cold and its memory is its own."""
+def measure(way: str, corpus: Path, scratch: Path, keep_as: Path | None = None) -> dict:
+    """``run_one`` in a fresh process, so each way starts cold and its memory is its own.
+
+    With ``keep_as``, the index made is moved there (the other benchmarks use it)."""
     out = scratch / f"index-{way}"
     shutil.rmtree(out, ignore_errors=True)
     code = ("import json, sys; from pathlib import Path; from bench.indexing import run_one; "
@@ -80,5 +82,8 @@ def measure(way: str, corpus: Path, scratch: Path) -> dict:
                           capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"indexing ({way}) failed:\n{done.stderr[-3000:]}")
+    if keep_as is not None:
+        shutil.rmtree(keep_as, ignore_errors=True)
+        out.rename(keep_as)
     shutil.rmtree(out, ignore_errors=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
