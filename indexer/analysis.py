@@ -228,8 +228,13 @@ class WordForms:
 _TOKEN = re.compile(TOKEN_PATTERN)
 
 
+def tokens(text: str):
+    """The chain's tokens of ``text`` as regex matches (before normalization), in order."""
+    return _TOKEN.finditer(text)
+
+
 @lru_cache(maxsize=200_000)
-def _token_forms(token: str, settings: AnalysisSettings) -> tuple:
+def token_forms(token: str, settings: AnalysisSettings) -> tuple:
     """(exact, stems, start, end) of each term the chain makes of one token."""
     stem = get_stemmer(settings.stemmer)
     stops = stop_words(settings.stop_list)
@@ -248,7 +253,7 @@ def word_forms(text: str, settings: AnalysisSettings = DEFAULT_SETTINGS):
     most tokens of a text are words seen before, so each distinct token goes
     through the chain once and its forms are remembered.
     """
-    for match in _TOKEN.finditer(text):
+    for match in tokens(text):
         offset = match.start()
-        for exact, stems, start, end in _token_forms(match.group(), settings):
+        for exact, stems, start, end in token_forms(match.group(), settings):
             yield WordForms(exact, stems, offset + start, offset + end)

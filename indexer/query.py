@@ -70,6 +70,8 @@ class MatchTerms:
     # Answers of matches() by (scope, exact form), which decides the stems too:
     # the snippets of one page ask about the same words again and again.
     _seen: dict = field(default_factory=dict, repr=False, compare=False)
+    # The highlighter's answers per (scope, token of running text): highlight.py.
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def matches(self, scope: str, exact: str, stems) -> bool:
         """Whether a word of running text (its exact form and stems) is one the query searched for."""

@@ -1,0 +1,343 @@
+"""Queries scored a term at a time into arrays, instead of by Whoosh's matcher trees.
+
+Whoosh scores a query document at a time: a tree of Python matcher objects
+advanced posting by posting.  A word of ours is searched in its exact form,
+stems, root and 4-grams in title and body, so a two-word query is a tree of
+some fifty matchers, and their per-document bookkeeping was most of a
+search's time (docs/benchmarks.md).  Here each term's postings are read a
+block at a time into numpy arrays, and each node of the query combines its
+children's arrays: a small cost per posting instead of a large one per
+document and matcher.  The scores are Whoosh's, formula for formula
+(FieldFrequency, WordGroup, the tiers; tests/test_term_at_a_time.py compares
+both on every query of the golden table and more).  A node this module does
+not know (phrases, which need positions) is scored by Whoosh's own matcher.
+
+Whoosh has no public way to read a posting list or a length column in bulk,
+so ``_postings`` and ``_lengths`` read its blocks and columns directly, each
+with a slower public fallback.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import matching
+from whoosh import query as Q
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.query.qcore import _NullQuery
+from whoosh.util.numeric import byte_to_length
+
+from .bm25f import WordGroup
+from .query import PreloadedPrefix
+
+# Whoosh stores a field's length per document as one byte (a lossy code).
+_BYTE_LENGTHS = np.array([byte_to_length(i) or 0 for i in range(256)], dtype=np.float64)
+
+
+@dataclass
+class Ranked:
+    """The best documents of one query: (global docnum, score) best first, and how many matched."""
+
+    total: int
+    hits: list[tuple[int, float]]
+
+
+class _Match:
+    """A node's answer on one segment: which documents match, with what scores."""
+
+    __slots__ = ("mask", "scores")
+
+    def __init__(self, mask, scores):
+        self.mask = mask
+        self.scores = scores
+
+
+class _LeastRecentlyUsed:
+    """Decoded postings of the terms searched lately, within a memory budget.
+
+    Most of a term's cost is unpacking its blocks (zlib, pickle), and queries
+    share their common terms (stems, roots, 4-grams), so this keeps the
+    arrays of the latest terms instead of unpacking them again."""
+
+    def __init__(self, budget_bytes: int):
+        self.budget = budget_bytes
+        self.used = 0
+        self.items = OrderedDict()
+
+    def get(self, key):
+        item = self.items.get(key)
+        if item is not None:
+            self.items.move_to_end(key)
+        return item
+
+    def put(self, key, value, size: int):
+        if size > self.budget:
+            return
+        self.items[key] = (value, size)
+        self.used += size
+        while self.used > self.budget:
+            _, (_, dropped) = self.items.popitem(last=False)
+            self.used -= dropped
+
+
+class _Segment:
+    """One segment's arrays, kept as long as its searcher: field lengths, live documents, recent postings."""
+
+    def __init__(self, searcher, top, b: float, cache: _LeastRecentlyUsed):
+        self.searcher = searcher
+        self.top = top
+        self.reader = searcher.reader()
+        self.size = self.reader.doc_count_all()
+        self.b = b
+        self.cache = cache
+        self.live = np.ones(self.size, dtype=bool)
+        if self.reader.has_deletions():
+            self.live[np.fromiter(self.reader.deleted_docs_set, dtype=np.int64)] = False
+        self._lengths = {}
+
+    def lengths(self, field):
+        if field not in self._lengths:
+            self._lengths[field] = self._read_lengths(field)
+        return self._lengths[field]
+
+    def _read_lengths(self, field):
+        try:
+            from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+            column = self.reader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+            raw = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
+            codes = np.zeros(self.size, dtype=np.uint8)
+            codes[: len(raw)] = raw[: self.size]
+            return _BYTE_LENGTHS[codes]
+        except (AttributeError, ImportError, TypeError):
+            get = self.reader.doc_field_length
+            return np.array([get(d, field, 0) or 0 for d in range(self.size)], dtype=np.float64)
+
+    def frequencies(self, field, text):
+        """(docnums, length-normalized term frequencies) of a term in this segment, or None.
+
+        The normalization is FieldFrequency's: tf / (1 - b + b * length / average length)."""
+        key = (id(self), field, text)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached[0]
+        found = self.postings(field, text)
+        if found is not None:
+            ids, freqs = found
+            avg = self.top.avg_field_length(field) or 1
+            found = ids, freqs / (1 - self.b + self.b * self.lengths(field)[ids] / avg)
+        self.cache.put(key, found, 64 + (found[0].nbytes + found[1].nbytes if found else 0))
+        return found
+
+    def postings(self, field, text):
+        """(docnums, term frequencies) of a term in this segment, or None."""
+        schema_field = self.top.schema[field] if field in self.top.schema else None
+        if schema_field is None:
+            return None
+        btext = schema_field.to_bytes(text)
+        if (field, btext) not in self.reader:
+            return None
+        m = self.reader.postings(field, btext)
+        while isinstance(m, matching.FilterMatcher):  # deletions are applied at the end
+            m = m.child
+        if isinstance(m, W3LeafMatcher):
+            return _read_blocks(m)
+        ids, weights = [], []
+        while m.is_active():
+            ids.append(m.id())
+            weights.append(m.weight())
+            m.next()
+        return np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float64)
+
+
+def _read_blocks(m):
+    ids, weights = [], []
+    while m.is_active():
+        if m._data is None:
+            m._read_data()
+        deltas, block_weights = m._data[0], m._data[1]
+        ids.append(np.cumsum(np.array(deltas, dtype=np.int32), dtype=np.int32))
+        if block_weights is None:
+            weights.append(np.ones(len(deltas)))
+        elif isinstance(block_weights, float):
+            weights.append(np.full(len(deltas), block_weights))
+        else:
+            weights.append(np.array(block_weights, dtype=np.float64))
+        m._next_block()
+    if not ids:
+        return None
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+class _Evaluation:
+    """One query on one segment; each node is evaluated once, however often the tree repeats it."""
+
+    def __init__(self, segment: _Segment, weights: dict, shared: set):
+        self.segment = segment
+        self.size = segment.size
+        # Nodes the tree holds more than once (a word's clauses sit in the
+        # all-words tier and in the any-word union): their answers are kept.
+        self.shared = shared
+        self.done = {}
+        # WordGroup idf weights, computed on the whole index (shared by segments).
+        self.weights = weights
+
+    def empty(self):
+        return _Match(np.zeros(self.size, dtype=bool), np.zeros(self.size))
+
+    def run(self, q) -> _Match:
+        key = id(q)
+        if key not in self.shared:
+            return self._run(q)
+        if key not in self.done:
+            self.done[key] = self._run(q)
+        return self.done[key]
+
+    def _run(self, q) -> _Match:
+        kind = type(q)
+        if kind is Q.Term:
+            return self._term(q)
+        if kind is WordGroup:
+            return self._word_group(q)
+        if kind is Q.Or and not q.scale:
+            return self._boosted(self._union([self.run(s) for s in q.subqueries]), q.boost)
+        if kind is Q.And:
+            return self._boosted(self._intersection([self.run(s) for s in q.subqueries]), q.boost)
+        if kind is Q.AndNot:
+            a, b = self.run(q.a), self.run(q.b)
+            mask = a.mask & ~b.mask
+            return _Match(mask, np.where(mask, a.scores, 0.0))
+        if kind is Q.AndMaybe:
+            a, b = self.run(q.a), self.run(q.b)
+            return _Match(a.mask, a.scores + np.where(a.mask & b.mask, b.scores, 0.0))
+        if kind is Q.ConstantScoreQuery:
+            child = self.run(q.child)
+            return _Match(child.mask, np.where(child.mask, q.score, 0.0))
+        if kind is PreloadedPrefix:
+            return self._prefix(q)
+        if isinstance(q, _NullQuery):
+            return self.empty()
+        return self._by_whoosh(q)
+
+    def _term(self, q):
+        found = self.segment.frequencies(q.fieldname, q.text)
+        result = self.empty()
+        if found is None:
+            return result
+        ids, scores = found
+        if q.boost != 1.0:
+            scores = scores * q.boost
+        result.mask[ids] = True
+        result.scores[ids] = scores
+        return result
+
+    def _prefix(self, q):
+        # As PreloadedPrefix.matcher scores it: one word as a term; several,
+        # in a constant-score prefix, 1 for each document that has any.
+        words = [w for w in q._btexts(self.segment.reader) if w]
+        if len(words) == 1:
+            return self._term(Q.Term(q.fieldname, words[0]))
+        if not q.constantscore:
+            return self._boosted(self._union([self._term(Q.Term(q.fieldname, w)) for w in words]), q.boost)
+        mask = np.zeros(self.size, dtype=bool)
+        for word in words:
+            found = self.segment.frequencies(q.fieldname, word)
+            if found is not None:
+                mask[found[0]] = True
+        return _Match(mask, mask.astype(np.float64))
+
+    def _word_group(self, q):
+        child = self.run(q.child)
+        if not child.mask.any():
+            return child
+        weight, k1 = self.weights[id(q)], q.k1
+        s = child.scores
+        return _Match(child.mask, np.where(child.mask, weight * s * (k1 + 1) / (k1 + s), 0.0))
+
+    def _union(self, matches):
+        mask = np.zeros(self.size, dtype=bool)
+        scores = np.zeros(self.size)
+        for m in matches:
+            mask |= m.mask
+            scores += m.scores
+        return _Match(mask, scores)
+
+    def _intersection(self, matches):
+        mask = np.ones(self.size, dtype=bool)
+        scores = np.zeros(self.size)
+        for m in matches:
+            mask &= m.mask
+            scores += m.scores
+        return _Match(mask, np.where(mask, scores, 0.0))
+
+    @staticmethod
+    def _boosted(match, boost):
+        if boost != 1.0:
+            match.scores *= boost
+        return match
+
+    def _by_whoosh(self, q):
+        """A node scored by Whoosh's own matcher, document by document."""
+        segment = self.segment
+        result = self.empty()
+        if isinstance(q, Q.Not):
+            inner = self.run(q.query)
+            result.mask = ~inner.mask
+            result.scores = np.where(result.mask, 1.0, 0.0)  # Whoosh's InverseMatcher scores 1
+            return result
+        m = q.matcher(segment.searcher, segment.top.context())
+        ids, scores = [], []
+        while m.is_active():
+            ids.append(m.id())
+            scores.append(m.score())
+            m.next()
+        if ids:
+            result.mask[ids] = True
+            result.scores[ids] = scores
+        return result
+
+
+def _walk(q, top, weights, seen, shared):
+    """Each WordGroup's idf weight, from whole-index statistics, and the nodes met more than once (by id)."""
+    if id(q) in seen:
+        shared.add(id(q))
+        return
+    seen[id(q)] = q
+    if isinstance(q, WordGroup):
+        weights[id(q)] = q._weight(top)
+    for child in q.children():
+        _walk(child, top, weights, seen, shared)
+
+
+class TermAtATime:
+    """Ranks queries on one searcher; made once per opened index and reused."""
+
+    def __init__(self, searcher, b: float, cache_mb: int = 128):
+        self.searcher = searcher
+        cache = _LeastRecentlyUsed(cache_mb << 20)
+        self.segments = [(_Segment(sub, searcher, b, cache), offset) for sub, offset in searcher.leaf_searchers()]
+
+    def top(self, q, limit: int) -> Ranked:
+        """The ``limit`` best documents for ``q``: score first, then lower document number, as Whoosh orders them."""
+        weights, seen, shared = {}, {}, set()
+        _walk(q, self.searcher, weights, seen, shared)  # seen holds the nodes, so no id is reused
+        total, best = 0, []
+        for segment, offset in self.segments:
+            match = _Evaluation(segment, weights, shared).run(q)
+            found = np.flatnonzero(match.mask & segment.live)
+            total += len(found)
+            if not len(found):
+                continue
+            scores = match.scores[found]
+            if len(found) > limit:
+                cut = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+                # Among documents at the cut score the lower numbers go first, as in Whoosh.
+                above = np.flatnonzero(scores > cut)
+                ties = np.flatnonzero(scores == cut)[: limit - len(above)]
+                keep = np.concatenate([above, ties])
+                found, scores = found[keep], scores[keep]
+            best.extend(zip((found + offset).tolist(), scores.tolist()))
+        best.sort(key=lambda hit: (-hit[1], hit[0]))
+        return Ranked(total, best[:limit])
