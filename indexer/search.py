@@ -23,7 +23,7 @@ from .query import ALL_SCOPES, MatchTerms, ParsedQuery, QueryError, parse_query
 from .ranking import ALL_WORDS_TIER, DEFAULT_RANKING, Ranking
 from .schema import ANALYSIS_VERSION, TEXT_FIELDS
 from .suggest import suggestions
-from .term_at_a_time import Ranked, TermAtATime
+from .term_at_a_time import PostingsCache, Ranked, TermAtATime
 
 MAX_PAGE = 100
 MAX_PER_PAGE = 50
@@ -108,13 +108,13 @@ class DocumentView:
 class _Opened:
     """One index generation opened by one thread."""
 
-    def __init__(self, gen: Path, ranking: Ranking):
+    def __init__(self, gen: Path, ranking: Ranking, cache: PostingsCache):
         self.gen = gen
         self.meta = store.read_meta(gen)
         self.index = whoosh_index.open_dir(str(gen))
         self.searcher = self.index.searcher(weighting=ranking.weighting())
         # The array scorer knows our own weighting (BM25F per word) only.
-        self.arrays = TermAtATime(self.searcher, ranking.b) if ranking.saturation == "word" else None
+        self.arrays = TermAtATime(self.searcher, ranking.b, cache, str(gen)) if ranking.saturation == "word" else None
 
     def top(self, query, limit: int) -> Ranked:
         if self.arrays is not None:
@@ -163,6 +163,8 @@ class SearchEngine:
         self.index_dir = Path(index_dir)
         self.ranking = ranking
         self._local = threading.local()
+        # Shared by the threads' searchers (term_at_a_time.py).
+        self._postings = PostingsCache()
         warm_up()
 
     # -- index access -------------------------------------------------
@@ -171,7 +173,7 @@ class SearchEngine:
         gen = store.require_generation(self.index_dir)
         opened = getattr(self._local, "opened", None)
         if opened is None or opened.gen != gen:
-            fresh = _Opened(gen, self.ranking)
+            fresh = _Opened(gen, self.ranking, self._postings)
             if fresh.meta.get("analysis_version") != ANALYSIS_VERSION:
                 fresh.close()
                 raise store.IndexMissing(

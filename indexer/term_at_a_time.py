@@ -19,6 +19,7 @@ with a slower public fallback.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -54,44 +55,52 @@ class _Match:
         self.scores = scores
 
 
-class _LeastRecentlyUsed:
+class PostingsCache:
     """Decoded postings of the terms searched lately, within a memory budget.
 
     Most of a term's cost is unpacking its blocks (zlib, pickle), and queries
     share their common terms (stems, roots, 4-grams), so this keeps the
-    arrays of the latest terms instead of unpacking them again."""
+    arrays of the latest terms instead of unpacking them again.  One cache
+    serves every thread of a process (hence the lock)."""
 
-    def __init__(self, budget_bytes: int):
-        self.budget = budget_bytes
+    def __init__(self, budget_mb: int = 128):
+        self.budget = budget_mb << 20
         self.used = 0
         self.items = OrderedDict()
+        self.lock = threading.Lock()
 
     def get(self, key):
-        item = self.items.get(key)
-        if item is not None:
-            self.items.move_to_end(key)
-        return item
+        with self.lock:
+            item = self.items.get(key)
+            if item is not None:
+                self.items.move_to_end(key)
+            return item
 
     def put(self, key, value, size: int):
         if size > self.budget:
             return
-        self.items[key] = (value, size)
-        self.used += size
-        while self.used > self.budget:
-            _, (_, dropped) = self.items.popitem(last=False)
-            self.used -= dropped
+        with self.lock:
+            if key in self.items:
+                return
+            self.items[key] = (value, size)
+            self.used += size
+            while self.used > self.budget:
+                _, (_, dropped) = self.items.popitem(last=False)
+                self.used -= dropped
 
 
 class _Segment:
     """One segment's arrays, kept as long as its searcher: field lengths, live documents, recent postings."""
 
-    def __init__(self, searcher, top, b: float, cache: _LeastRecentlyUsed):
+    def __init__(self, searcher, top, b: float, cache: PostingsCache, name: str):
         self.searcher = searcher
         self.top = top
         self.reader = searcher.reader()
         self.size = self.reader.doc_count_all()
         self.b = b
         self.cache = cache
+        # Cached arrays depend on the segment and on the whole index's average lengths.
+        self.key = (name, self.reader.segment().segment_id() if hasattr(self.reader, "segment") else id(self))
         self.live = np.ones(self.size, dtype=bool)
         if self.reader.has_deletions():
             self.live[np.fromiter(self.reader.deleted_docs_set, dtype=np.int64)] = False
@@ -119,7 +128,7 @@ class _Segment:
         """(docnums, length-normalized term frequencies) of a term in this segment, or None.
 
         The normalization is FieldFrequency's: tf / (1 - b + b * length / average length)."""
-        key = (id(self), field, text)
+        key = (self.key, field, text)
         cached = self.cache.get(key)
         if cached is not None:
             return cached[0]
@@ -202,7 +211,7 @@ class _Evaluation:
         if kind is WordGroup:
             return self._word_group(q)
         if kind is Q.Or and not q.scale:
-            return self._boosted(self._union([self.run(s) for s in q.subqueries]), q.boost)
+            return self._boosted(self._union(q.subqueries), q.boost)
         if kind is Q.And:
             return self._boosted(self._intersection([self.run(s) for s in q.subqueries]), q.boost)
         if kind is Q.AndNot:
@@ -240,7 +249,7 @@ class _Evaluation:
         if len(words) == 1:
             return self._term(Q.Term(q.fieldname, words[0]))
         if not q.constantscore:
-            return self._boosted(self._union([self._term(Q.Term(q.fieldname, w)) for w in words]), q.boost)
+            return self._boosted(self._union([Q.Term(q.fieldname, w) for w in words]), q.boost)
         mask = np.zeros(self.size, dtype=bool)
         for word in words:
             found = self.segment.frequencies(q.fieldname, word)
@@ -256,12 +265,21 @@ class _Evaluation:
         s = child.scores
         return _Match(child.mask, np.where(child.mask, weight * s * (k1 + 1) / (k1 + s), 0.0))
 
-    def _union(self, matches):
+    def _union(self, queries):
         mask = np.zeros(self.size, dtype=bool)
         scores = np.zeros(self.size)
-        for m in matches:
-            mask |= m.mask
-            scores += m.scores
+        for sub in queries:
+            if type(sub) is Q.Term and id(sub) not in self.shared:
+                # A term's few postings go straight into the sum, without a whole-segment array of its own.
+                found = self.segment.frequencies(sub.fieldname, sub.text)
+                if found is not None:
+                    ids, term_scores = found
+                    mask[ids] = True
+                    scores[ids] += term_scores * sub.boost if sub.boost != 1.0 else term_scores
+            else:
+                m = self.run(sub)
+                mask |= m.mask
+                scores += m.scores
         return _Match(mask, scores)
 
     def _intersection(self, matches):
@@ -314,10 +332,11 @@ def _walk(q, top, weights, seen, shared):
 class TermAtATime:
     """Ranks queries on one searcher; made once per opened index and reused."""
 
-    def __init__(self, searcher, b: float, cache_mb: int = 128):
+    def __init__(self, searcher, b: float, cache: PostingsCache | None = None, name: str = ""):
+        """``name`` tells this index generation from others in a shared ``cache``."""
         self.searcher = searcher
-        cache = _LeastRecentlyUsed(cache_mb << 20)
-        self.segments = [(_Segment(sub, searcher, b, cache), offset) for sub, offset in searcher.leaf_searchers()]
+        cache = cache or PostingsCache()
+        self.segments = [(_Segment(sub, searcher, b, cache, name), offset) for sub, offset in searcher.leaf_searchers()]
 
     def top(self, q, limit: int) -> Ranked:
         """The ``limit`` best documents for ``q``: score first, then lower document number, as Whoosh orders them."""
