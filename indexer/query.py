@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from whoosh import qparser
+from whoosh import matching, qparser
 from whoosh import query as Q
 from whoosh.fields import TEXT, Schema
 
@@ -410,11 +410,15 @@ class PreloadedPrefix(Q.Prefix):
         terms = [Q.Term(self.fieldname, word) for word in self._btexts(searcher.reader()) if word]
         if not terms:
             return Q.NullQuery().matcher(searcher, context)
-        if len(terms) == 1:
+        scored = not (self.constantscore and context)
+        if scored and len(terms) == 1:
             return terms[0].matcher(searcher, context)
-        if self.constantscore and context:
-            context = context.set(weighting=None)
-        return Q.PreloadedOr(terms, boost=self.boost).matcher(searcher, context)
+        # Built here, not by PreloadedOr, so that a segment holding one word of
+        # the prefix scores it like one holding many (PreloadedOr hands a lone
+        # word to a scored term matcher): the score of a document must not
+        # depend on how the index is split into segments.
+        matchers = [t.matcher(searcher, context) for t in terms]
+        return matching.ArrayUnionMatcher(matchers, searcher.doc_count_all(), boost=self.boost, scored=scored)
 
 
 def _relaxed(q: Q.Query) -> Q.Query | None:

@@ -243,11 +243,9 @@ class _Evaluation:
         return result
 
     def _prefix(self, q):
-        # As PreloadedPrefix.matcher scores it: one word as a term; several,
-        # in a constant-score prefix, 1 for each document that has any.
+        # As PreloadedPrefix.matcher scores it: a constant-score prefix (the
+        # default) gives 1 to each document holding any of its words.
         words = [w for w in q._btexts(self.segment.reader) if w]
-        if len(words) == 1:
-            return self._term(Q.Term(q.fieldname, words[0]))
         if not q.constantscore:
             return self._boosted(self._union([Q.Term(q.fieldname, w) for w in words]), q.boost)
         mask = np.zeros(self.size, dtype=bool)
