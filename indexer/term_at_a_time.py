@@ -13,8 +13,8 @@ both on every query of the golden table and more).  A node this module does
 not know (phrases, which need positions) is scored by Whoosh's own matcher.
 
 Whoosh has no public way to read a posting list or a length column in bulk,
-so ``_postings`` and ``_lengths`` read its blocks and columns directly, each
-with a slower public fallback.
+so ``_read_blocks`` and ``_Segment._read_lengths`` read its blocks and
+columns directly (the lengths with a slower public fallback).
 """
 
 from __future__ import annotations
@@ -127,12 +127,18 @@ class _Segment:
     def frequencies(self, field, text):
         """(docnums, length-normalized term frequencies) of a term in this segment, or None.
 
-        The normalization is FieldFrequency's: tf / (1 - b + b * length / average length)."""
-        key = (self.key, field, text)
+        The normalization is FieldFrequency's: tf / (1 - b + b * length / average length).
+        ``text`` is a str (a query term) or bytes (a word a prefix stands for);
+        both are cached under the bytes, so a word typed and the same word
+        reached through a prefix are decoded once."""
+        if field not in self.top.schema:
+            return None
+        btext = self.top.schema[field].to_bytes(text)
+        key = (self.key, field, btext)
         cached = self.cache.get(key)
         if cached is not None:
             return cached[0]
-        found = self.postings(field, text)
+        found = self.postings(field, btext)
         if found is not None:
             ids, freqs = found
             avg = self.top.avg_field_length(field) or 1
@@ -140,12 +146,8 @@ class _Segment:
         self.cache.put(key, found, 64 + (found[0].nbytes + found[1].nbytes if found else 0))
         return found
 
-    def postings(self, field, text):
-        """(docnums, term frequencies) of a term in this segment, or None."""
-        schema_field = self.top.schema[field] if field in self.top.schema else None
-        if schema_field is None:
-            return None
-        btext = schema_field.to_bytes(text)
+    def postings(self, field, btext: bytes):
+        """(docnums, term frequencies) of a term (as stored: bytes) in this segment, or None."""
         if (field, btext) not in self.reader:
             return None
         m = self.reader.postings(field, btext)
