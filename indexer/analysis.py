@@ -228,9 +228,15 @@ class WordForms:
 _TOKEN = re.compile(TOKEN_PATTERN)
 
 
-def tokens(text: str):
-    """The chain's tokens of ``text`` as regex matches (before normalization), in order."""
-    return _TOKEN.finditer(text)
+def tokens(text: str, start: int = 0, end: int | None = None):
+    """The chain's tokens of ``text`` (or of ``text[start:end]``) as regex matches
+    (before normalization), in order."""
+    return _TOKEN.finditer(text, start, len(text) if end is None else end)
+
+
+def token_strings(text: str) -> list[str]:
+    """The chain's tokens of ``text`` as strings (before normalization), in order."""
+    return _TOKEN.findall(text)
 
 
 @lru_cache(maxsize=200_000)

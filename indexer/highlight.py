@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from html import escape
 
-from whoosh.analysis import Token
 from whoosh.highlight import (
     FIRST,
     BasicFragmentScorer,
@@ -23,10 +22,10 @@ from whoosh.highlight import (
     top_fragments,
 )
 
-from bisect import bisect_left
 
-from .analysis import DEFAULT_SETTINGS, AnalysisSettings, token_forms, tokens
+from .analysis import DEFAULT_SETTINGS, AnalysisSettings, token_forms, token_strings, tokens
 from .query import MatchTerms
+from .seen_words import seen_words
 
 SNIPPET_FRAGMENTS = 3
 FRAGMENT_CHARS = 220
@@ -50,44 +49,131 @@ _formatter = MarkFormatter()
 _WORDS = re.compile(r"\w+")
 
 
-# Words farther than this from every match cannot change a fragment
-# (ContextFragmenter looks FRAGMENT_SURROUND characters around matches and
-# makes fragments of at most FRAGMENT_CHARS).
-_NEAR_CHARS = FRAGMENT_CHARS + FRAGMENT_SURROUND + 20
+class _Word:
+    """The part of a Whoosh Token the fragmenter, scorer and formatter read, made
+    by the hundred per snippet: a slotted object is several times cheaper."""
+
+    __slots__ = ("text", "startchar", "endchar", "matched")
+    boost = 1.0  # what the fragment scorer sums
+
+    def __init__(self, text, startchar, endchar, matched):
+        self.text, self.startchar, self.endchar, self.matched = text, startchar, endchar, matched
+
+    def copy(self):
+        return self  # never changed once made
 
 
-def _words(text: str, terms: MatchTerms, scope: str, settings: AnalysisSettings) -> list[tuple]:
-    """(start, end, exact form, matched) of every word of ``text``.
+class _PageMarks:
+    """One query's marks on one field, kept while its page of snippets is made."""
 
-    A page of snippets sees the same few thousand words again and again, so
-    whether a token matches is decided once per query (``terms.memo``)."""
-    memo = terms.memo
-    words = []
-    for match in tokens(text):
-        token = match.group()
-        marks = memo.get((scope, token))
+    def __init__(self, terms: MatchTerms, scope: str, settings: AnalysisSettings):
+        self.settings = settings
+        self.matches = terms.matcher(scope)
+        self.marks: dict[str, tuple] = {}
+        self.exact, self.stems, self.bases = terms.exact[scope], terms.stems[scope], terms.variants[scope]
+        # A prefix matches words no lookup by form can list: those pages ask each token.
+        self.by_form = not terms.prefixes[scope]
+
+    def of(self, token: str) -> tuple:
+        """(start, end, exact form, matched) of each form of ``token``."""
+        marks = self.marks.get(token)
         if marks is None:
-            marks = memo[(scope, token)] = tuple(
-                (start, end, exact, terms.matches(scope, exact, stems))
-                for exact, stems, start, end in token_forms(token, settings)
+            marks = self.marks[token] = tuple(
+                (start, end, exact, self.matches(exact, stems))
+                for exact, stems, start, end in token_forms(token, self.settings)
             )
-        offset = match.start()
-        for start, end, exact, matched in marks:
-            words.append((offset + start, offset + end, exact, matched))
-    return words
+        return marks
+
+    def hits(self, text: str) -> set[str]:
+        """The tokens of ``text`` that hold a match."""
+        distinct = set(token_strings(text))
+        if self.by_form:
+            return seen_words(self.settings).holding(distinct, self.exact, self.stems, self.bases)
+        return {token for token in distinct if any(form[3] for form in self.of(token))}
 
 
-def _marked_tokens(words: list[tuple], near: int | None = None):
-    """Whoosh tokens of the matched words and, with ``near``, of the words that close to one."""
-    matches = [w[0] for w in words if w[3]]
-    for start, end, exact, matched in words:
-        if not matched:
-            if near is None or not matches:
-                continue
-            i = bisect_left(matches, start)
-            if not ((i < len(matches) and matches[i] - start <= near) or (i and start - matches[i - 1] <= near)):
-                continue
-        yield Token(text=exact, startchar=start, endchar=end, matched=matched)
+def _page_marks(terms: MatchTerms, scope: str, settings: AnalysisSettings) -> _PageMarks:
+    marks = terms.memo.get((scope, settings))
+    if marks is None:
+        marks = terms.memo[(scope, settings)] = _PageMarks(terms, scope, settings)
+    return marks
+
+
+def _marked_tokens(text: str, terms: MatchTerms, scope: str, settings: AnalysisSettings, context: bool = False):
+    """Tokens of the matched words of ``text`` and, with ``context``, of the
+    words around them that ContextFragmenter may put in, or shape, a fragment.
+
+    Only the stretches around matches are tokenized and marked: a long text
+    has few of them, and the fragmenter makes the same fragments from them as
+    from every word of the text (see _enough)."""
+    page = _page_marks(terms, scope, settings)
+    hits = page.hits(text)
+    if not hits:
+        return []
+    known, out, done = page.marks, [], 0
+    before, after = (FRAGMENT_SURROUND + 20, FRAGMENT_CHARS * 3 // 2) if context else (1, 1)
+    for lo, hi in _windows(text, hits, before, after):
+        if hi <= done:
+            continue
+        lo = max(lo, done)
+        while True:
+            start, end = _widened(text, lo, hi, done)
+            words = [(offset + s, offset + e, exact, matched)
+                     for offset, raw in [(m.start(), m.group()) for m in tokens(text, start, end)]
+                     for s, e, exact, matched in (known.get(raw) or page.of(raw))]
+            if not context or _enough(words, start == done, end == len(text)):
+                break
+            lo, hi = max(done, lo - FRAGMENT_CHARS), hi + FRAGMENT_CHARS
+        if any(word[3] for word in words):  # a hit's letters may stand inside a longer token
+            out.extend(_Word(w[2], w[0], w[1], w[3]) for w in words if context or w[3])
+            done = end
+    return out
+
+
+def _windows(text: str, hits: set, before: int, after: int) -> list[list[int]]:
+    """(start, end) of the stretches from ``before`` characters before to
+    ``after`` characters after each occurrence of a hit's letters, merged."""
+    spots = []
+    for hit in hits:
+        at = text.find(hit)
+        while at >= 0:
+            spots.append((at, at + len(hit)))
+            at = text.find(hit, at + 1)
+    spots.sort()
+    windows = []
+    for at, end in spots:
+        lo, hi = at - before, end + after
+        if windows and lo <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], hi)
+        else:
+            windows.append([lo, hi])
+    return windows
+
+
+def _widened(text: str, lo: int, hi: int, done: int) -> tuple[int, int]:
+    """The stretch widened to whitespace (no token holds it, so its tokens are
+    the whole text's tokens there), not back past ``done``."""
+    lo = max(text.rfind(" ", done, max(lo, done)), text.rfind("\n", done, max(lo, done)), done)
+    ends = [i for i in (text.find(" ", hi), text.find("\n", hi)) if i >= 0]
+    return lo, min(ends) if ends else len(text)
+
+
+def _enough(words: list[tuple], joins_last: bool, at_end: bool) -> bool:
+    """Whether the words of a stretch hold all the context of its matches.
+
+    Before a match ContextFragmenter keeps the words that start at most
+    FRAGMENT_SURROUND characters before the end of the word preceding it, and
+    forgets every word before those; from a match on it takes words until their
+    lengths (gaps between words not counted) pass FRAGMENT_CHARS at the latest.
+    A stretch holding both for its first and its last match gives the
+    fragmenter the state it would have had from every word of the text.
+    """
+    matched = [i for i, word in enumerate(words) if word[3]]
+    if not matched:
+        return True
+    first, last = matched[0], matched[-1]
+    before = joins_last or (first > 0 and words[0][0] <= words[first - 1][1] - FRAGMENT_SURROUND)
+    return before and (at_end or sum(word[1] - word[0] for word in words[last:]) > FRAGMENT_CHARS)
 
 
 def _lead(text: str) -> str:
@@ -111,11 +197,15 @@ def _distinct(fragments):
 
 def snippet(text: str, terms: MatchTerms, scope: str = "body", settings: AnalysisSettings = DEFAULT_SETTINGS) -> str:
     """Up to three fragments around the matches; the text's opening when nothing matched."""
-    words = _words(text, terms, scope, settings)
-    if not any(w[3] for w in words):
+    return snippet_of(text, _marked_tokens(text, terms, scope, settings, context=True))
+
+
+def snippet_of(text: str, marked) -> str:
+    """The snippet of ``text`` from its tokens (``matched`` set on the matches)."""
+    if not marked:
         return _lead(text)
     fragmenter = ContextFragmenter(maxchars=FRAGMENT_CHARS, surround=FRAGMENT_SURROUND, charlimit=None)
-    fragments = fragmenter.fragment_tokens(text, _marked_tokens(words, _NEAR_CHARS))
+    fragments = fragmenter.fragment_tokens(text, marked)
     best = top_fragments(_distinct(fragments), SNIPPET_FRAGMENTS, BasicFragmentScorer(), FIRST)
     if not best:
         return _lead(text)
@@ -127,5 +217,5 @@ def highlight_all(text: str, terms: MatchTerms | None, scope: str, settings: Ana
     if terms is None or not text:
         return escape(text, quote=False)
     # The whole text is one fragment: only the matched words matter.
-    fragments = list(WholeFragmenter(charlimit=None).fragment_tokens(text, _marked_tokens(_words(text, terms, scope, settings))))
+    fragments = list(WholeFragmenter(charlimit=None).fragment_tokens(text, _marked_tokens(text, terms, scope, settings)))
     return _formatter.format(fragments) if fragments else escape(text, quote=False)

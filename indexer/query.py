@@ -67,27 +67,25 @@ class MatchTerms:
     prefixes: dict[str, set[str]] = field(default_factory=lambda: {f: set() for f in TEXT_FIELDS})
     # Other spellings the query searched for (normalized, without proclitics).
     variants: dict[str, set[str]] = field(default_factory=lambda: {f: set() for f in TEXT_FIELDS})
-    # Answers of matches() by (scope, exact form), which decides the stems too:
-    # the snippets of one page ask about the same words again and again.
-    _seen: dict = field(default_factory=dict, repr=False, compare=False)
-    # The highlighter's answers per (scope, token of running text): highlight.py.
+    # The highlighter's memo per query: highlight.py.
     memo: dict = field(default_factory=dict, repr=False, compare=False)
 
-    def matches(self, scope: str, exact: str, stems) -> bool:
-        """Whether a word of running text (its exact form and stems) is one the query searched for."""
-        key = (scope, exact)
-        hit = self._seen.get(key)
-        if hit is None:
-            hit = self._seen[key] = self._matches(scope, exact, stems)
-        return hit
+    def matcher(self, scope: str):
+        """Whether a word of running text (its exact form and stems) is one the
+        query searched for, as a function: the highlighter asks it of every
+        distinct word on a page, so the sets are looked up once."""
+        exact, stems, variants = self.exact[scope], self.stems[scope], self.variants[scope]
+        prefixes = tuple(self.prefixes[scope])
 
-    def _matches(self, scope: str, exact: str, stems) -> bool:
-        return (
-            exact in self.exact[scope]
-            or any(s in self.stems[scope] for s in stems)
-            or any(exact.startswith(p) for p in self.prefixes[scope])
-            or bool(self.variants[scope] and light_bases(exact)[0] in self.variants[scope])
-        )
+        def matches(form: str, form_stems) -> bool:
+            return (
+                form in exact
+                or not stems.isdisjoint(form_stems)
+                or bool(prefixes and form.startswith(prefixes))
+                or bool(variants and light_bases(form)[0] in variants)
+            )
+
+        return matches
 
     def words(self) -> list[str]:
         """The exact forms searched for, in no particular order."""

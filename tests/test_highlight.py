@@ -1,0 +1,104 @@
+"""Snippets read only the stretches of text around matches, and lose nothing by it.
+
+The highlighter tokenizes and marks the words near each match, not the whole
+text, and finds which tokens match through a per-process memory of tokens by
+form.  Here every snippet is made again the slow way, from every word of the
+text asked of the query one by one, and the two must be the same string.
+"""
+
+from __future__ import annotations
+
+import pytest
+from whoosh.analysis import Token
+
+from conftest import SEEDS
+from indexer import SearchEngine
+from indexer.analysis import DEFAULT_SETTINGS, word_forms
+from indexer.highlight import highlight_all, snippet, snippet_of
+from indexer.query import QueryError, parse_query
+from indexer.seen_words import SeenWords
+from test_term_at_a_time import SYNTAX
+
+QUERIES = SYNTAX + [
+    "عَرَفَت",
+    "أمريكي",
+    "الاجتماعات",
+    "2022",
+    "روسيا الهند",
+    "الولايات المتحدة",
+    "المتحدث",
+    "قال",
+    '"قال لافروف"',
+    "ستوكهو*",
+]
+
+SEED_BODIES = [p.read_text(encoding="utf-8").split("\n", 1)[1] for p in sorted(SEEDS.glob("*.txt"))]
+TEXTS = [
+    *SEED_BODIES,
+    # a long archive page: matches far apart and close together
+    "\n\n".join(SEED_BODIES),
+    # no whitespace for a long stretch, a number glued to a word, a match at each end
+    "لافروف" + "،" * 700 + "2022ءلافروف" + "-".join(["بلينكن"] * 40) + " قال",
+    "قال " + "كلمة " * 90 + "لافروف",
+    # the word before a match far behind it, across punctuation
+    "كلمة " * 30 + "؟" * 400 + " لافروف قال" + "!" * 300 + "بلينكن",
+    "لافروف",
+    "",
+]
+
+
+def _slow_snippet(text: str, terms, scope: str) -> str:
+    """The snippet made from every word of the text, each asked of the query alone."""
+    matches = terms.matcher(scope)
+    marked = [Token(text=w.exact, startchar=w.startchar, endchar=w.endchar, matched=matches(w.exact, w.stems))
+              for w in word_forms(text, DEFAULT_SETTINGS)]
+    return snippet_of(text, marked)
+
+
+def _terms(query: str, reader, schema):
+    try:
+        return parse_query(query, schema, reader=reader).terms
+    except QueryError:
+        pytest.skip("not a runnable query")
+
+
+@pytest.fixture(scope="module")
+def reader_and_schema(seed_index):
+    opened = SearchEngine(seed_index)._opened()
+    return opened.searcher.reader(), opened.index.schema
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_snippets_from_the_stretches_around_matches_equal_snippets_from_every_word(reader_and_schema, query):
+    reader, schema = reader_and_schema
+    terms = _terms(query, reader, schema)
+    for text in TEXTS:
+        for scope in ("body", "title"):
+            assert snippet(text, terms, scope) == _slow_snippet(text, terms, scope), (query, scope, text[:80])
+
+
+def test_the_compared_snippets_mark_words(reader_and_schema):
+    """Most compared queries mark something, so the comparison above is not of empty snippets."""
+    reader, schema = reader_and_schema
+    marking = [q for q in QUERIES if "<mark>" in snippet(TEXTS[len(SEED_BODIES)], _terms(q, reader, schema), "body")]
+    assert len(marking) >= 0.8 * len(QUERIES), set(QUERIES) - set(marking)
+
+
+def test_a_whole_text_is_marked_wherever_a_word_matches(reader_and_schema):
+    reader, schema = reader_and_schema
+    terms = parse_query("عرفت بلينكن", schema, reader=reader).terms
+    text = "عُرِفَت القصة، ثم قال بلينكن: عرفت.\n" + "كلام " * 200 + "وبلينكن"
+    assert highlight_all(text, terms, "body") == (
+        "<mark>عُرِفَت</mark> القصة، ثم قال <mark>بلينكن</mark>: <mark>عرفت</mark>.\n"
+        + "كلام " * 200 + "<mark>وبلينكن</mark>"
+    )
+
+
+def test_the_memory_of_tokens_empties_when_full_and_still_answers_right():
+    seen = SeenWords(DEFAULT_SETTINGS, limit=5)
+    words = {"لافروف", "والهند", "قال", "الوزير", "وزراء", "موسكو", "بلينكن"}
+    assert seen.holding(words, {"لافروف"}, set(), set()) == {"لافروف"}
+    assert len(seen._known) <= 7
+    assert seen.holding({"وموسكو", "قال"}, {"موسكو"}, set(), {"موسكو"}) == {"وموسكو"}
+    assert len(seen._known) <= 5
+    assert seen.holding(words, set(), set(), {"هند"}) == {"والهند"}
