@@ -253,8 +253,9 @@ def token_forms(token: str, settings: AnalysisSettings) -> tuple:
 def word_forms(text: str, settings: AnalysisSettings = DEFAULT_SETTINGS):
     """Each word of ``text`` with its exact form and stems (empty for stop words).
 
-    Used by the highlighter, which must know both forms of a word at once.
-    The chain tokenizes with TOKEN_PATTERN and then works token by token, so
+    Both forms of every word at once, as the highlighter sees them (it reads
+    only the stretches around matches, through ``token_forms``; the golden
+    tables and its tests read whole texts through this).  The chain tokenizes with TOKEN_PATTERN and then works token by token, so
     running it on each token alone gives the same forms as on the whole text;
     most tokens of a text are words seen before, so each distinct token goes
     through the chain once and its forms are remembered.

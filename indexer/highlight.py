@@ -22,7 +22,6 @@ from whoosh.highlight import (
     top_fragments,
 )
 
-
 from .analysis import DEFAULT_SETTINGS, AnalysisSettings, token_forms, token_strings, tokens
 from .query import MatchTerms
 from .seen_words import seen_words
