@@ -8,9 +8,10 @@ search's time (docs/benchmarks.md).  Here each term's postings are read a
 block at a time into numpy arrays, and each node of the query combines its
 children's arrays: a small cost per posting instead of a large one per
 document and matcher.  The scores are Whoosh's, formula for formula
-(FieldFrequency, WordGroup, the tiers; tests/test_term_at_a_time.py compares
-both on every query of the golden table and more).  A node this module does
-not know (phrases, which need positions) is scored by Whoosh's own matcher.
+(FieldFrequency, WordGroup, the tiers, phrases through positions.py;
+tests/test_term_at_a_time.py compares both on every query of the golden
+table and more).  A node this module does not know is scored by Whoosh's
+own matcher.
 
 Whoosh has no public way to read a posting list or a length column in bulk,
 so ``_read_blocks`` and ``_Segment._read_lengths`` read its blocks and
@@ -31,6 +32,7 @@ from whoosh.query.qcore import _NullQuery
 from whoosh.util.numeric import byte_to_length
 
 from .bm25f import WordGroup
+from .positions import phrase_documents, position_keys
 from .query import PreloadedPrefix
 
 # Whoosh stores a field's length per document as one byte (a lossy code).
@@ -134,40 +136,71 @@ class _Segment:
         if field not in self.top.schema:
             return None
         btext = self.top.schema[field].to_bytes(text)
-        key = (self.key, field, btext)
-        cached = self.cache.get(key)
+        cached = self.cache.get((self.key, field, btext))
         if cached is not None:
             return cached[0]
-        found = self.postings(field, btext)
-        if found is not None:
-            ids, freqs = found
-            avg = self.top.avg_field_length(field) or 1
-            found = ids, freqs / (1 - self.b + self.b * self.lengths(field)[ids] / avg)
-        self.cache.put(key, found, 64 + (found[0].nbytes + found[1].nbytes if found else 0))
-        return found
+        return self._read(field, btext, positions=False)[0]
 
-    def postings(self, field, btext: bytes):
-        """(docnums, term frequencies) of a term (as stored: bytes) in this segment, or None."""
+    def positions(self, field, text):
+        """A word's (document, position) keys in this segment (positions.py), or None."""
+        btext = self.top.schema[field].to_bytes(text)
+        cached = self.cache.get((self.key, field, btext, "positions"))
+        if cached is not None:
+            return cached[0]
+        return self._read(field, btext, positions=True)[1]
+
+    def _read(self, field, btext: bytes, positions: bool):
+        """Reads a term's postings once, caching its frequencies and, when asked, its positions."""
+        found = self.postings(field, btext, values=positions)
+        frequencies = where = None
+        if found is not None:
+            ids, weights, values = found
+            avg = self.top.avg_field_length(field) or 1
+            frequencies = ids, weights / (1 - self.b + self.b * self.lengths(field)[ids] / avg)
+            if positions:
+                where = position_keys(ids, values, self.top.schema[field].format)
+        self.cache.put((self.key, field, btext), frequencies, _size(frequencies))
+        if positions:
+            self.cache.put((self.key, field, btext, "positions"), where, _size(where))
+        return frequencies, where
+
+    def postings(self, field, btext: bytes, values: bool = False):
+        """(docnums, term frequencies, stored values if asked) of a term (as stored: bytes) in this segment, or None."""
         if (field, btext) not in self.reader:
             return None
-        m = self.reader.postings(field, btext)
-        while isinstance(m, matching.FilterMatcher):  # deletions are applied at the end
-            m = m.child
+        m = _leaf(self.reader.postings(field, btext))
         if isinstance(m, W3LeafMatcher):
-            return _read_blocks(m)
-        ids, weights = [], []
+            return _read_blocks(m, values)
+        ids, weights, stored = [], [], []
         while m.is_active():
             ids.append(m.id())
             weights.append(m.weight())
+            if values:
+                stored.append(m.value())
             m.next()
-        return np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float64)
+        return np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float64), stored if values else None
 
 
-def _read_blocks(m):
-    ids, weights = [], []
+def _size(found) -> int:
+    if found is None:
+        return 64
+    return 64 + (found.nbytes if isinstance(found, np.ndarray) else sum(a.nbytes for a in found))
+
+
+def _leaf(m):
+    while isinstance(m, matching.FilterMatcher):  # deletions are applied at the end
+        m = m.child
+    return m
+
+
+def _read_blocks(m, values: bool):
+    ids, weights, stored = [], [], []
     while m.is_active():
         if m._data is None:
             m._read_data()
+        if values:
+            m._read_values()
+            stored.extend(m._values)
         deltas, block_weights = m._data[0], m._data[1]
         ids.append(np.cumsum(np.array(deltas, dtype=np.int32), dtype=np.int32))
         if block_weights is None:
@@ -179,7 +212,7 @@ def _read_blocks(m):
         m._next_block()
     if not ids:
         return None
-    return np.concatenate(ids), np.concatenate(weights)
+    return np.concatenate(ids), np.concatenate(weights), stored if values else None
 
 
 class _Evaluation:
@@ -192,6 +225,7 @@ class _Evaluation:
         # all-words tier and in the any-word union): their answers are kept.
         self.shared = shared
         self.done = {}
+        self.phrases = {}
         # WordGroup idf weights, computed on the whole index (shared by segments).
         self.weights = weights
 
@@ -228,6 +262,8 @@ class _Evaluation:
             return _Match(child.mask, np.where(child.mask, q.score, 0.0))
         if kind is PreloadedPrefix:
             return self._prefix(q)
+        if kind is Q.Phrase and self._has_positions(q.fieldname):
+            return self._phrase(q)
         if isinstance(q, _NullQuery):
             return self.empty()
         return self._by_whoosh(q)
@@ -256,6 +292,35 @@ class _Evaluation:
             if found is not None:
                 mask[found[0]] = True
         return _Match(mask, mask.astype(np.float64))
+
+    def _has_positions(self, field):
+        schema = self.segment.top.schema
+        return field in schema and bool(schema[field].format) and schema[field].format.supports("positions")
+
+    def _phrase(self, q):
+        # As Phrase.matcher scores it: the sum of its words' term scores
+        # (added as Whoosh's binary tree of matchers adds them), times its boost.
+        # The same phrase stands in several clauses (match, exact-form tier): matched once.
+        key = (q.fieldname, tuple(q.words), q.slop)
+        if key not in self.phrases:
+            self.phrases[key] = self._phrase_scores(q)
+        docs, scores = self.phrases[key]
+        result = self.empty()
+        result.mask[docs] = True
+        result.scores[docs] = scores * q.boost if q.boost != 1.0 else scores
+        return result
+
+    def _phrase_scores(self, q):
+        segment = self.segment
+        words = [segment.positions(q.fieldname, word) for word in q.words]
+        if not words or any(w is None for w in words):
+            return np.zeros(0, dtype=np.int32), np.zeros(0)
+        docs = phrase_documents(words, q.slop)
+        scores = []
+        for word in q.words:
+            ids, term_scores = segment.frequencies(q.fieldname, word)
+            scores.append(term_scores[np.searchsorted(ids, docs)])
+        return docs, _tree_sum(scores)
 
     def _word_group(self, q):
         child = self.run(q.child)
@@ -315,6 +380,13 @@ class _Evaluation:
             result.mask[ids] = True
             result.scores[ids] = scores
         return result
+
+
+def _tree_sum(parts):
+    if len(parts) == 1:
+        return parts[0]
+    half = len(parts) // 2
+    return _tree_sum(parts[:half]) + _tree_sum(parts[half:])
 
 
 def _walk(q, top, weights, seen, shared):

@@ -1,0 +1,70 @@
+"""Phrases matched on arrays of word positions, instead of by Whoosh's span matchers.
+
+Whoosh matches a phrase document by document: for each document holding
+every word it decodes the words' positions into Span objects and joins them
+pair by pair in Python (query/spans.py).  A phrase with a common word (في
+عام) visits most of the index that way, and such phrases were nearly all of
+the slowest queries at 100,000 documents (docs/benchmarks.md).  Here a
+word's positions in one segment are decoded once into flat arrays, and a
+phrase is matched for all its candidate documents at once with a few numpy
+searches.
+
+The rule is Whoosh's (SpanNear2, ordered, mindist 1, as Phrase builds it):
+a document matches when each word i of the phrase has a position p_i with
+1 <= p_i - p_(i-1) <= slop.
+"""
+
+from __future__ import annotations
+
+from itertools import chain
+
+import numpy as np
+from whoosh import formats
+from whoosh.compat import loads
+from whoosh.system import _INT_SIZE
+
+# A word's positions in one segment are kept as one sorted int64 array of
+# keys, document << 32 | position: a phrase is then a few sorted searches.
+_DOC_SHIFT = 32
+
+
+def position_keys(ids: np.ndarray, values: list[bytes], fmt) -> np.ndarray:
+    """The (document, position) keys of a word's postings, from their stored values.
+
+    A value of Whoosh's Positions format is a packed count and a pickled
+    list of position deltas (formats.Positions.encode); unpickling those
+    lists straight is several times faster than decode_positions' Python
+    loop over every position.  Any other format decodes its own values."""
+    if type(fmt) is formats.Positions:
+        deltas = [loads(v[_INT_SIZE:] if v.endswith(b".") else v[_INT_SIZE:] + b".") for v in values]
+        counts = np.fromiter(map(len, deltas), dtype=np.int64, count=len(deltas))
+        running = np.cumsum(np.fromiter(chain.from_iterable(deltas), dtype=np.int64, count=int(counts.sum())))
+        # Deltas restart at each document: take away the running total before it.
+        starts = np.cumsum(counts) - counts
+        before = np.where(starts > 0, running[np.maximum(starts - 1, 0)], 0)
+        positions = running - np.repeat(before, counts)
+    else:
+        lists = [fmt.decode_positions(v) for v in values]
+        counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+        positions = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum()))
+    return (np.repeat(ids.astype(np.int64), counts) << _DOC_SHIFT) | positions
+
+
+def phrase_documents(words: list[np.ndarray], slop: int) -> np.ndarray:
+    """The documents (sorted) in which the words, given by their keys, stand in order, each 1 to ``slop`` positions after the one before."""
+    reached = words[0]
+    for keys in words[1:]:
+        if not len(reached):
+            break
+        # Only keys from the first reached one up to slop past the last can be reached.
+        keys = keys[np.searchsorted(keys, reached[0]) : np.searchsorted(keys, reached[-1] + slop, side="right")]
+        # A key is reached when the previous word is reached within [key - slop, key - 1] of the same document.
+        lowest = np.maximum(keys - slop, (keys >> _DOC_SHIFT) << _DOC_SHIFT)
+        at = np.searchsorted(reached, lowest)
+        found = at < len(reached)
+        found[found] = reached[at[found]] <= keys[found] - 1
+        reached = keys[found]
+    docs = reached >> _DOC_SHIFT
+    first = np.ones(len(docs), dtype=bool)
+    first[1:] = docs[1:] != docs[:-1]
+    return docs[first].astype(np.int32)
