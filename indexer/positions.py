@@ -38,16 +38,24 @@ def position_keys(ids: np.ndarray, values: list[bytes], fmt) -> np.ndarray:
     if type(fmt) is formats.Positions:
         deltas = [loads(v[_INT_SIZE:] if v.endswith(b".") else v[_INT_SIZE:] + b".") for v in values]
         counts = np.fromiter(map(len, deltas), dtype=np.int64, count=len(deltas))
-        running = np.cumsum(np.fromiter(chain.from_iterable(deltas), dtype=np.int64, count=int(counts.sum())))
-        # Deltas restart at each document: take away the running total before it.
-        starts = np.cumsum(counts) - counts
-        before = np.where(starts > 0, running[np.maximum(starts - 1, 0)], 0)
-        positions = running - np.repeat(before, counts)
+        flat = np.fromiter(chain.from_iterable(deltas), dtype=np.int64, count=int(counts.sum()))
+        positions = restarting_cumsum(flat, counts)  # deltas restart at each document
     else:
         lists = [fmt.decode_positions(v) for v in values]
         counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
         positions = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum()))
     return (np.repeat(ids.astype(np.int64), counts) << _DOC_SHIFT) | positions
+
+
+def restarting_cumsum(deltas: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Running sums of ``deltas`` that start again from 0 at each run of ``counts`` values."""
+    running = np.cumsum(deltas)
+    if len(counts) < 2 or not len(running):
+        return running
+    ends = np.cumsum(counts)
+    before = np.zeros(len(counts), dtype=running.dtype)
+    before[1:] = np.where(ends[:-1] > 0, running[np.maximum(ends[:-1] - 1, 0)], 0)
+    return running - np.repeat(before, counts)
 
 
 def phrase_documents(words: list[np.ndarray], slop: int) -> np.ndarray:

@@ -19,7 +19,7 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 
 from indexer.bm25f import FieldFrequency
-from indexer.positions import phrase_documents
+from indexer.positions import phrase_documents, restarting_cumsum
 from indexer.search import whoosh_top
 from indexer.term_at_a_time import TermAtATime
 
@@ -89,3 +89,26 @@ def test_phrase_reaches_each_word_from_the_one_before():
     assert list(phrase_documents([a, b], 3)) == [0]
     assert list(phrase_documents([a, b, c], 3)) == [0]
     assert list(phrase_documents([a, c], 3)) == []
+
+
+def test_running_sums_restart_at_each_run():
+    deltas = np.array([5, 1, 2, 7, 3, 4])
+    assert restarting_cumsum(deltas, np.array([0, 3, 1, 0, 2])).tolist() == [5, 6, 8, 7, 3, 7]
+    assert restarting_cumsum(np.array([], dtype=np.int64), np.array([0, 0])).tolist() == []
+
+
+def test_indexes_built_by_the_cli_pickle_posting_blocks_with_the_newest_protocol(seed_index):
+    # block_pickles.py: under protocol 2 each posting's positions cost a function call to unpickle.
+    import pickle
+    import zlib
+
+    from whoosh import index as whoosh_index
+
+    from indexer.store import require_generation
+    from indexer.term_at_a_time import _leaf
+
+    with whoosh_index.open_dir(str(require_generation(seed_index))).reader() as reader:
+        m = _leaf(reader.postings("body", "لافروف".encode()))
+        raw = m._postfile.get(m._dataoffset, m._nextoffset - m._dataoffset)
+    block = zlib.decompress(raw) if m._compression else raw
+    assert block[:2] == pickle.PROTO + bytes([pickle.HIGHEST_PROTOCOL])
