@@ -85,6 +85,21 @@ class Server:
             self.process.kill()
 
 
+def answered_queries(index: Path, queries: list[str]) -> list[str]:
+    """The queries the engine answers (those it refuses get a 400, by design)."""
+    from indexer import QueryError, SearchEngine
+
+    engine = SearchEngine(index)
+    answered = []
+    for query in queries:
+        try:
+            engine.search(query, snippets=False)
+        except QueryError:
+            continue
+        answered.append(query)
+    return answered
+
+
 def search_paths(queries: list[str]) -> list[str]:
     return ["/api/search?" + urllib.parse.urlencode({"q": q}) for q in queries]
 
