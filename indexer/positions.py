@@ -35,15 +35,15 @@ def position_keys(ids: np.ndarray, values: list[bytes], fmt) -> np.ndarray:
     list of position deltas (formats.Positions.encode); unpickling those
     lists straight is several times faster than decode_positions' Python
     loop over every position.  Any other format decodes its own values."""
-    if type(fmt) is formats.Positions:
-        deltas = [loads(v[_INT_SIZE:] if v.endswith(b".") else v[_INT_SIZE:] + b".") for v in values]
-        counts = np.fromiter(map(len, deltas), dtype=np.int64, count=len(deltas))
-        flat = np.fromiter(chain.from_iterable(deltas), dtype=np.int64, count=int(counts.sum()))
-        positions = restarting_cumsum(flat, counts)  # deltas restart at each document
+    as_deltas = type(fmt) is formats.Positions
+    if as_deltas:
+        lists = [loads(v[_INT_SIZE:] if v.endswith(b".") else v[_INT_SIZE:] + b".") for v in values]
     else:
         lists = [fmt.decode_positions(v) for v in values]
-        counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-        positions = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum()))
+    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    positions = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum()))
+    if as_deltas:
+        positions = restarting_cumsum(positions, counts)  # deltas restart at each document
     return (np.repeat(ids.astype(np.int64), counts) << _DOC_SHIFT) | positions
 
 
