@@ -10,7 +10,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from . import store
+from . import posting_columns, store
 from .documents import Document, Notice, Skipped, list_source_files, read_file
 from .analysis import DEFAULT_SETTINGS, AnalysisSettings
 from .schema import ANALYSIS_VERSION, build_schema, document_fields
@@ -205,6 +205,7 @@ def _rebuild_locked(source: Path, index_dir: Path, settings: AnalysisSettings, p
             writer.cancel()
             raise
         ix.close()
+        posting_columns.write_missing(gen, procs, progress)
         _publish(source, index_dir, gen, settings, report, states, report.documents, started)
     except BaseException:
         store.discard(gen)
@@ -254,6 +255,7 @@ def _update_locked(source: Path, index_dir: Path, current: Path, meta: dict, sta
         except BaseException:
             writer.cancel()
             raise
+        posting_columns.write_missing(gen, default_procs(len(touched)), progress)
         report.total = whoosh_index.open_dir(str(gen)).doc_count()
         if report.total == 0:
             raise RebuildError(f"no readable documents left in {source}; the existing index is kept")

@@ -26,25 +26,38 @@ from whoosh.system import _INT_SIZE
 # A word's positions in one segment are kept as one sorted int64 array of
 # keys, document << 32 | position: a phrase is then a few sorted searches.
 _DOC_SHIFT = 32
+_PROTO_2 = b"\x80\x02"
 
 
-def position_keys(ids: np.ndarray, values: list[bytes], fmt) -> np.ndarray:
-    """The (document, position) keys of a word's postings, from their stored values.
+def decode_positions(values: list[bytes], fmt) -> tuple[np.ndarray, np.ndarray]:
+    """(positions per posting, all positions in order) of a word's postings, from their stored values.
 
     A value of Whoosh's Positions format is a packed count and a pickled
     list of position deltas (formats.Positions.encode); unpickling those
     lists straight is several times faster than decode_positions' Python
     loop over every position.  Any other format decodes its own values."""
     as_deltas = type(fmt) is formats.Positions
-    if as_deltas:
-        lists = [loads(v[_INT_SIZE:] if v.endswith(b".") else v[_INT_SIZE:] + b".") for v in values]
-    else:
-        lists = [fmt.decode_positions(v) for v in values]
+    lists = _unpickled(values) if as_deltas else [fmt.decode_positions(v) for v in values]
     counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
     positions = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum()))
     if as_deltas:
         positions = restarting_cumsum(positions, counts)  # deltas restart at each document
-    return (np.repeat(ids.astype(np.int64), counts) << _DOC_SHIFT) | positions
+    return counts, positions
+
+
+def _unpickled(values: list[bytes]) -> list[list[int]]:
+    # Whoosh pickles each value's list with protocol 2 (PROTO 2, the list,
+    # STOP).  Joined as the items of one list they unpickle in one call:
+    # a call per value was most of the time of reading a field's positions.
+    head = _INT_SIZE + 2
+    if all(v[_INT_SIZE:head] == _PROTO_2 and v[-1:] == b"." for v in values):
+        return loads(_PROTO_2 + b"(" + b"".join([v[head:-1] for v in values]) + b"l.")
+    return [loads(v[_INT_SIZE:] if v.endswith(b".") else v[_INT_SIZE:] + b".") for v in values]
+
+
+def position_keys(ids: np.ndarray, counts: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """The sorted (document, position) keys of a word's postings: ``counts[i]`` positions for document ``ids[i]``."""
+    return (np.repeat(ids.astype(np.int64), counts) << _DOC_SHIFT) | positions.astype(np.int64)
 
 
 def restarting_cumsum(deltas: np.ndarray, counts: np.ndarray) -> np.ndarray:

@@ -13,9 +13,11 @@ tests/test_term_at_a_time.py compares both on every query of the golden
 table and more).  A node this module does not know is scored by Whoosh's
 own matcher.
 
-Whoosh has no public way to read a posting list or a length column in bulk,
-so ``_read_blocks`` and ``_Segment._read_lengths`` read its blocks and
-columns directly (the lengths with a slower public fallback).
+A term's postings are sliced out of the segment's posting columns
+(posting_columns.py, written by the build) or, without them, read whole out
+of Whoosh's blocks (whoosh_postings.py).  Whoosh has no public way to read
+a length column in bulk, so ``_Segment._read_lengths`` reads it directly
+(with a slower public fallback).
 """
 
 from __future__ import annotations
@@ -25,14 +27,14 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
-from whoosh import matching
 from whoosh import query as Q
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.query.qcore import _NullQuery
 from whoosh.util.numeric import byte_to_length
 
 from .bm25f import WordGroup
-from .positions import phrase_documents, position_keys, restarting_cumsum
+from .positions import decode_positions, phrase_documents, position_keys
+from .posting_columns import SegmentColumns
+from .whoosh_postings import read_postings
 from .query import PreloadedPrefix
 
 # Whoosh stores a field's length per document as one byte (a lossy code).
@@ -96,7 +98,7 @@ class PostingsCache:
 class _Segment:
     """One segment's arrays, kept as long as its searcher: field lengths, live documents, recent postings."""
 
-    def __init__(self, searcher, top, b: float, cache: PostingsCache, name: str):
+    def __init__(self, searcher, top, b: float, cache: PostingsCache, name: str, folder):
         self.searcher = searcher
         self.top = top
         self.reader = searcher.reader()
@@ -104,11 +106,13 @@ class _Segment:
         self.b = b
         self.cache = cache
         # Cached arrays depend on the segment and on the whole index's average lengths.
-        self.key = (name, self.reader.segment().segment_id() if hasattr(self.reader, "segment") else id(self))
+        segment_id = self.reader.segment().segment_id() if hasattr(self.reader, "segment") else None
+        self.key = (name, segment_id or id(self))
         self.live = np.ones(self.size, dtype=bool)
         if self.reader.has_deletions():
             self.live[np.fromiter(self.reader.deleted_docs_set, dtype=np.int64)] = False
         self._lengths = {}
+        self.columns = SegmentColumns.open_for(folder, segment_id, self.size) if folder and segment_id else None
 
     def lengths(self, field):
         if field not in self._lengths:
@@ -153,73 +157,34 @@ class _Segment:
 
     def _read(self, field, btext: bytes, positions: bool):
         """Reads a term's postings once, caching its frequencies and, when asked, its positions."""
-        found = self.postings(field, btext, values=positions)
+        found = self._postings(field, btext, positions)
         frequencies = where = None
         if found is not None:
-            ids, weights, values = found
+            ids, weights, where = found
             avg = self.top.avg_field_length(field) or 1
             frequencies = ids, weights / (1 - self.b + self.b * self.lengths(field)[ids] / avg)
-            if positions:
-                where = position_keys(ids, values, self.top.schema[field].format)
         self.cache.put((self.key, field, btext), frequencies, _size(frequencies))
         if positions:
             self.cache.put((self.key, field, btext, "positions"), where, _size(where))
         return frequencies, where
 
-    def postings(self, field, btext: bytes, values: bool = False):
-        """(docnums, term frequencies, stored values if asked) of a term (as stored: bytes) in this segment, or None."""
-        if (field, btext) not in self.reader:
+    def _postings(self, field, btext: bytes, positions: bool):
+        """(docnums, weights, (document, position) keys if asked) of a term in this segment, or None:
+        from the segment's posting columns (posting_columns.py), else from Whoosh's blocks."""
+        if self.columns is not None and field in self.columns.fields:
+            return self.columns.read(field, btext, positions)
+        found = read_postings(self.reader, field, btext, values=positions)
+        if found is None:
             return None
-        m = _leaf(self.reader.postings(field, btext))
-        if isinstance(m, W3LeafMatcher):
-            return _read_blocks(m, values)
-        ids, weights, stored = [], [], []
-        while m.is_active():
-            ids.append(m.id())
-            weights.append(m.weight())
-            if values:
-                stored.append(m.value())
-            m.next()
-        return np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float64), stored if values else None
+        ids, weights, values = found
+        keys = position_keys(ids, *decode_positions(values, self.top.schema[field].format)) if positions else None
+        return ids, weights, keys
 
 
 def _size(found) -> int:
     if found is None:
         return 64
     return 64 + (found.nbytes if isinstance(found, np.ndarray) else sum(a.nbytes for a in found))
-
-
-def _leaf(m):
-    while isinstance(m, matching.FilterMatcher):  # deletions are applied at the end
-        m = m.child
-    return m
-
-
-def _read_blocks(m, values: bool):
-    # Each block is appended to flat lists and turned into arrays once: a
-    # numpy call per block cost as much as Whoosh's unpickling of it.
-    deltas, counts, weights, stored = [], [], [], []
-    while m.is_active():
-        if m._data is None:
-            m._read_data()
-        if values:
-            m._read_values()
-            stored.extend(m._values)
-        block_ids, block_weights = m._data[0], m._data[1]
-        deltas.extend(block_ids)
-        counts.append(len(block_ids))
-        if block_weights is None:
-            weights.extend([1.0] * len(block_ids))
-        elif isinstance(block_weights, float):
-            weights.extend([block_weights] * len(block_ids))
-        else:
-            weights.extend(block_weights)
-        m._next_block()
-    if not deltas:
-        return None
-    # A block's ids are deltas from the block's start, the first one from 0.
-    ids = restarting_cumsum(np.array(deltas, dtype=np.int64), np.array(counts)).astype(np.int32)
-    return ids, np.array(weights, dtype=np.float64), stored if values else None
 
 
 class _Evaluation:
@@ -411,11 +376,13 @@ def _walk(q, top, weights, seen, shared):
 class TermAtATime:
     """Ranks queries on one searcher; made once per opened index and reused."""
 
-    def __init__(self, searcher, b: float, cache: PostingsCache | None = None, name: str = ""):
-        """``name`` tells this index generation from others in a shared ``cache``."""
+    def __init__(self, searcher, b: float, cache: PostingsCache | None = None, name: str = "", folder=None):
+        """``name`` tells this index generation from others in a shared ``cache``;
+        ``folder`` holds its posting columns, if any (posting_columns.py)."""
         self.searcher = searcher
         cache = cache or PostingsCache()
-        self.segments = [(_Segment(sub, searcher, b, cache, name), offset) for sub, offset in searcher.leaf_searchers()]
+        self.segments = [(_Segment(sub, searcher, b, cache, name, folder), offset)
+                         for sub, offset in searcher.leaf_searchers()]
 
     def top(self, q, limit: int) -> Ranked:
         """The ``limit`` best documents for ``q``: score first, then lower document number, as Whoosh orders them."""

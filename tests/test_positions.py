@@ -105,10 +105,11 @@ def test_indexes_built_by_the_cli_pickle_posting_blocks_with_the_newest_protocol
     from whoosh import index as whoosh_index
 
     from indexer.store import require_generation
-    from indexer.term_at_a_time import _leaf
+    from whoosh.codec.whoosh3 import W3LeafMatcher
 
     with whoosh_index.open_dir(str(require_generation(seed_index))).reader() as reader:
-        m = _leaf(reader.postings("body", "لافروف".encode()))
+        info = reader._terms.term_info("body", "لافروف".encode())
+        m = W3LeafMatcher(reader._terms._postfile, *info.extent(), reader.schema["body"].format)
         raw = m._postfile.get(m._dataoffset, m._nextoffset - m._dataoffset)
     block = zlib.decompress(raw) if m._compression else raw
     assert block[:2] == pickle.PROTO + bytes([pickle.HIGHEST_PROTOCOL])

@@ -1,0 +1,315 @@
+"""Each segment's postings once more as flat arrays, in a file beside it, memory-mapped for search.
+
+Whoosh keeps a term's postings as zlib'd pickled blocks of 128, and
+unpacking them costs about 30 µs a block in Python: at 100,000 documents a
+query's first reading of its ~90 terms (exact form, spellings, stems, root
+and 4-grams, in title and body) was most of its time, while the same
+queries with every posting already in memory ran in a fifth of it
+(docs/benchmarks.md).  So after each commit the build writes every segment's
+postings a second time, as columns: per scored field the terms in order,
+and per term a run of document numbers, weights and (in the positional
+fields) positions.  A search then reads a term as a slice of a
+memory-mapped file, shared by every process that serves the index.
+
+Whoosh's files stay as they are and remain the reference: a segment without
+a usable columns file (an index written before, a file that does not match
+its segment) is read through Whoosh's blocks, and the tests compare both
+readings term by term.  The file is named after its segment
+(``<segment id>.postings``), so Whoosh deletes it with the segment when a
+merge drops it.
+
+Layout: the arrays one after another, each 8-byte aligned, then a JSON
+directory of them (name -> dtype, offset, count), its length (8 bytes,
+little-endian) and a magic tag.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import mmap
+import os
+import tempfile
+from bisect import bisect_left
+from pathlib import Path
+
+import numpy as np
+from whoosh import index as whoosh_index
+
+from .positions import decode_positions, position_keys
+from .whoosh_postings import field_postings
+
+MAGIC = b"ARPOST01"
+SUFFIX = ".postings"
+_ALIGN = 8
+_TAIL = 8 + len(MAGIC)
+
+log = logging.getLogger(__name__)
+
+
+def columns_path(folder: Path, segment_id: str) -> Path:
+    return Path(folder) / f"{segment_id}{SUFFIX}"
+
+
+# -- writing ------------------------------------------------------------
+
+
+def write_missing(folder: Path, procs: int = 1, progress: bool = False) -> list[str]:
+    """Writes the columns file of every segment of the index in ``folder`` that lacks one,
+    ``procs`` segments at a time; removes files of segments no longer in the index.
+    Returns the segment ids written."""
+    folder = Path(folder)
+    ix = whoosh_index.open_dir(str(folder))
+    try:
+        with ix.reader() as reader:
+            segments = [leaf.segment().segment_id() for leaf, _ in reader.leaf_readers()]
+    finally:
+        ix.close()
+    for stale in folder.glob(f"*{SUFFIX}"):
+        if stale.name[: -len(SUFFIX)] not in segments:
+            stale.unlink(missing_ok=True)
+    missing = [s for s in segments if not columns_path(folder, s).exists()]
+    bar = _progress(len(missing), progress)
+    if procs > 1 and len(missing) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=min(procs, len(missing))) as pool:
+            for _ in pool.map(_write_one, [folder] * len(missing), missing):
+                bar.update()
+    else:
+        for segment_id in missing:
+            _write_one(folder, segment_id)
+            bar.update()
+    bar.close()
+    return missing
+
+
+def _progress(total: int, enabled: bool):
+    if enabled and total:
+        import sys
+
+        from tqdm import tqdm
+
+        return tqdm(total=total, desc="posting columns", unit="segment", file=sys.stderr, leave=False)
+
+    class _Silent:
+        def update(self, n=1):
+            pass
+
+        def close(self):
+            pass
+
+    return _Silent()
+
+
+def _write_one(folder: Path, segment_id: str) -> None:
+    ix = whoosh_index.open_dir(str(folder))
+    try:
+        with ix.reader() as reader:
+            for leaf, _ in reader.leaf_readers():
+                if leaf.segment().segment_id() == segment_id:
+                    write_segment(leaf, columns_path(folder, segment_id))
+    finally:
+        ix.close()
+
+
+def write_segment(reader, path: Path) -> None:
+    """Writes the columns file of one segment's ``reader`` to ``path`` (atomically: a reader never sees half a file)."""
+    schema = reader.schema
+    with _ArrayFile(path) as out:
+        fields = []
+        for field in schema.scorable_names():
+            if (fmt := schema[field].format) is not None:
+                _write_field(out, reader, field, fmt)
+                fields.append(field)
+        out.meta.update(segment=reader.segment().segment_id(), documents=reader.doc_count_all(), fields=fields)
+
+
+def _write_field(out: _ArrayFile, reader, field: str, fmt) -> None:
+    positional = fmt.supports("positions")
+    columns = {"terms": out.column(np.uint8), "ids": out.column(np.int32),
+               "weights": out.column(np.float32, narrow=True)}  # Whoosh keeps weights as 32-bit floats: exact
+    if positional:
+        columns.update(counts=out.column(np.int32, narrow=True), positions=out.column(np.int32, narrow=True))
+    # Per term: its bytes, postings and positions, summed into starts at the end.
+    sizes = {name: [] for name in ["term_starts", "posting_starts"] + (["position_starts"] if positional else [])}
+    last = b""
+    for words, (ids, weights, stored, postings) in field_postings(reader, field, positional):
+        if words[0] <= last or any(a >= b for a, b in zip(words, words[1:])):
+            raise ValueError(f"the terms of {field!r} are not in order")  # the binary search needs them sorted
+        last = words[-1]
+        columns["terms"].add(np.frombuffer(b"".join(words), dtype=np.uint8))
+        columns["ids"].add(ids)
+        columns["weights"].add(weights)
+        sizes["term_starts"].append(np.fromiter(map(len, words), dtype=np.int64, count=len(words)))
+        sizes["posting_starts"].append(postings)
+        if positional:
+            counts, positions = decode_positions(stored, fmt)
+            columns["counts"].add(counts)
+            columns["positions"].add(positions)
+            # Positions of each term: the sum of its postings' counts.
+            running = np.concatenate([[0], np.cumsum(counts)])
+            sizes["position_starts"].append(np.diff(running[np.cumsum(postings)], prepend=0))
+    for name, column in columns.items():
+        out.add(f"{field}/{name}", column)
+    for name, parts in sizes.items():
+        lengths = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        out.add(f"{field}/{name}", np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64))
+
+
+class _Column:
+    """An array written a batch at a time to a temporary file, so a field of
+    any size takes little memory; kept in 16 bits when every value fits, as
+    weights, position counts and positions mostly do (halving the file)."""
+
+    def __init__(self, dtype, folder: Path, narrow: bool):
+        self.dtype = np.dtype(dtype)
+        self.file = tempfile.TemporaryFile(dir=folder)
+        self.count = 0
+        self.fits16 = narrow
+
+    def add(self, values) -> None:
+        values = np.asarray(values, dtype=self.dtype)
+        if self.fits16 and len(values):
+            self.fits16 = bool(values.min() >= 0 and values.max() <= 0xFFFF
+                               and (self.dtype.kind != "f" or (values == np.round(values)).all()))
+        values.tofile(self.file)
+        self.count += len(values)
+
+    def stored_dtype(self) -> np.dtype:
+        return np.dtype(np.uint16) if self.fits16 else self.dtype
+
+    def copy_to(self, out) -> None:
+        stored = self.stored_dtype()
+        self.file.seek(0)
+        while chunk := self.file.read(self.dtype.itemsize << 20):
+            np.frombuffer(chunk, dtype=self.dtype).astype(stored, copy=False).tofile(out)
+        self.file.close()
+
+
+class _ArrayFile:
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.tmp = self.path.with_name(self.path.name + f"_tmp{os.getpid()}")
+        self.meta, self.arrays = {}, {}
+
+    def __enter__(self):
+        self.out = open(self.tmp, "wb")
+        self.columns = []
+        return self
+
+    def column(self, dtype, narrow: bool = False) -> _Column:
+        column = _Column(dtype, self.path.parent, narrow)
+        self.columns.append(column)
+        return column
+
+    def add(self, name: str, values) -> None:
+        """Appends an array (or a _Column, copied from its temporary file) under ``name``."""
+        padding = -self.out.tell() % _ALIGN
+        self.out.write(b"\0" * padding)
+        offset = self.out.tell()
+        if isinstance(values, _Column):
+            values.copy_to(self.out)
+            dtype, count = values.stored_dtype(), values.count
+        else:
+            values.tofile(self.out)
+            dtype, count = values.dtype, len(values)
+        self.arrays[name] = [dtype.str, offset, count]
+
+    def __exit__(self, kind, error, trace):
+        for column in self.columns:
+            column.file.close()
+        try:
+            if kind is None:
+                directory = json.dumps({**self.meta, "arrays": self.arrays}).encode()
+                self.out.write(directory + len(directory).to_bytes(8, "little") + MAGIC)
+                self.out.flush()
+                os.fsync(self.out.fileno())
+            self.out.close()
+            if kind is None:
+                os.replace(self.tmp, self.path)
+        finally:
+            self.tmp.unlink(missing_ok=True)
+        return False
+
+
+# -- reading ------------------------------------------------------------
+
+
+class SegmentColumns:
+    """One segment's columns file, memory-mapped; each term found by binary search among its field's terms."""
+
+    def __init__(self, path: Path):
+        with open(path, "rb") as f:
+            self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        tail = self._map[-_TAIL:]
+        if len(self._map) < _TAIL or tail[8:] != MAGIC:
+            raise ValueError(f"{path} is not a posting columns file")
+        size = int.from_bytes(tail[:8], "little")
+        directory = json.loads(self._map[-_TAIL - size : -_TAIL])
+        self.segment, self.documents = directory["segment"], directory["documents"]
+        self.fields = {}
+        for field in directory["fields"]:
+            arrays = {name.split("/", 1)[1]: self._array(*spec)
+                      for name, spec in directory["arrays"].items() if name.startswith(field + "/")}
+            terms_at = directory["arrays"][field + "/terms"][1]
+            self.fields[field] = _FieldColumns(arrays, _Terms(self._map, terms_at, arrays["term_starts"]))
+
+    def _array(self, dtype: str, offset: int, count: int) -> np.ndarray:
+        return np.frombuffer(self._map, dtype=np.dtype(dtype), count=count, offset=offset)
+
+    @classmethod
+    def open_for(cls, folder: Path, segment_id: str, documents: int) -> SegmentColumns | None:
+        """The columns of a segment, or None when it has no usable file (its postings are then read from Whoosh)."""
+        path = columns_path(folder, segment_id)
+        if not path.exists():
+            return None
+        try:
+            columns = cls(path)
+        except (OSError, ValueError, KeyError) as error:
+            log.warning("posting columns %s not used: %s", path, error)
+            return None
+        if (columns.segment, columns.documents) != (segment_id, documents):
+            log.warning("posting columns %s belong to another segment; not used", path)
+            return None
+        return columns
+
+    def read(self, field: str, btext: bytes, positions: bool):
+        """(document numbers, weights float64, (document, position) keys if asked) of a term, or None."""
+        return self.fields[field].read(btext, positions)
+
+
+class _FieldColumns:
+    def __init__(self, arrays: dict, terms: _Terms):
+        self.arrays = arrays
+        self._terms = terms
+
+    def read(self, btext: bytes, positions: bool):
+        i = bisect_left(self._terms, btext)
+        if i == len(self._terms) or self._terms[i] != btext:
+            return None
+        arrays = self.arrays
+        a, b = int(arrays["posting_starts"][i]), int(arrays["posting_starts"][i + 1])
+        if a == b:
+            return None
+        ids = arrays["ids"][a:b]
+        keys = None
+        if positions and "positions" in arrays:
+            c, d = int(arrays["position_starts"][i]), int(arrays["position_starts"][i + 1])
+            keys = position_keys(ids, arrays["counts"][a:b], arrays["positions"][c:d])
+        return ids, arrays["weights"][a:b].astype(np.float64), keys
+
+
+class _Terms:
+    """A field's terms as a sequence of bytes over the mapped file, for bisect."""
+
+    def __init__(self, blob: mmap.mmap, base: int, starts: np.ndarray):
+        self.blob, self.base = blob, base
+        self.starts = starts
+        self.n = len(starts) - 1
+
+    def __len__(self):
+        return self.n
+
+    def __getitem__(self, i):
+        return self.blob[self.base + int(self.starts[i]) : self.base + int(self.starts[i + 1])]

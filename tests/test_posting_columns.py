@@ -1,0 +1,155 @@
+"""Posting columns (posting_columns.py): every term reads the same as from Whoosh's
+own blocks, on indexes of several segments with deleted documents; the files
+follow their segments through updates and merges; a file that does not fit
+its segment is not used, and the search answers the same without it."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+
+import numpy as np
+import pytest
+from whoosh import formats
+from whoosh import index as whoosh_index
+
+from bench.corpus import make_corpus
+from conftest import SEEDS, run_cli
+from indexer import SearchEngine
+from indexer.positions import decode_positions, position_keys
+from indexer.posting_columns import SUFFIX, SegmentColumns, columns_path
+from indexer.store import current_generation
+from indexer.whoosh_postings import read_postings
+
+
+@pytest.fixture(scope="module")
+def split_index(tmp_path_factory):
+    """60 documents written by two processes, then updated: segments, one with deleted documents."""
+    root = tmp_path_factory.mktemp("columns")
+    source, index = root / "src", root / "index"
+    make_corpus([SEEDS], source, 60, seed=5)
+    run_cli("rebuild", "--source", str(source), "--index", str(index), "--procs", "2", "--quiet")
+    files = sorted(source.rglob("*.txt"))
+    for f in files[:2]:
+        f.write_text(f.read_text(encoding="utf-8") + "\nوأضاف أن المذنب سيمر بعيدا عن الأرض.", encoding="utf-8")
+    files[2].unlink()
+    run_cli("update", "--source", str(source), "--index", str(index), "--quiet")
+    return source, index
+
+
+def _segments(gen):
+    ix = whoosh_index.open_dir(str(gen))
+    return ix, ix.reader()
+
+
+def test_each_segment_has_its_columns_and_every_term_reads_as_from_whoosh(split_index):
+    gen = current_generation(split_index[1])
+    ix, reader = _segments(gen)
+    with reader:
+        leaves = [leaf for leaf, _ in reader.leaf_readers()]
+        assert len(leaves) >= 2 and reader.has_deletions()
+        assert sorted(p.name for p in gen.glob(f"*{SUFFIX}")) == sorted(
+            columns_path(gen, leaf.segment().segment_id()).name for leaf in leaves)
+        compared = 0
+        for leaf in leaves:
+            columns = SegmentColumns.open_for(gen, leaf.segment().segment_id(), leaf.doc_count_all())
+            assert columns is not None
+            assert sorted(columns.fields) == sorted(leaf.schema.scorable_names())
+            for field in columns.fields:
+                fmt = leaf.schema[field].format
+                positional = fmt.supports("positions")
+                for btext in leaf.lexicon(field):
+                    want = read_postings(leaf, field, btext, values=positional)
+                    ids, weights, keys = columns.read(field, btext, positional)
+                    assert ids.tolist() == want[0].tolist() and weights.tolist() == want[1].tolist()
+                    if positional:
+                        assert keys.tolist() == position_keys(want[0], *decode_positions(want[2], fmt)).tolist()
+                    compared += 1
+                for absent in (b"", b"\xff\xff", "غيرموجودةابدا".encode()):
+                    assert columns.read(field, absent, positional) is None
+        assert compared > 10_000
+
+
+def test_search_answers_the_same_with_or_without_the_columns(split_index, tmp_path):
+    copy = tmp_path / "index"
+    shutil.copytree(split_index[1], copy)
+    queries = ["المذنب", '"سيمر بعيدا"', "وزير الخارجية", "لافروف OR بلينكن", "الاجتم*", "ستوكهولم"]
+    with_columns = SearchEngine(copy)
+    assert all(s.columns is not None for s, _ in with_columns._opened().arrays.segments)
+    want = {q: with_columns.ranked(q) for q in queries}
+    assert all(want.values())
+    for f in current_generation(copy).glob(f"*{SUFFIX}"):
+        f.unlink()
+    without = SearchEngine(copy)
+    assert all(s.columns is None for s, _ in without._opened().arrays.segments)
+    assert {q: without.ranked(q) for q in queries} == want
+
+
+def test_a_columns_file_that_does_not_fit_its_segment_is_not_used(split_index, tmp_path, caplog):
+    copy = tmp_path / "index"
+    shutil.copytree(split_index[1], copy)
+    want = SearchEngine(copy).ranked("وزير الخارجية")
+    files = sorted(current_generation(copy).glob(f"*{SUFFIX}"))
+    assert len(files) >= 2
+    shutil.copy(files[1], files[0])  # another segment's
+    files[1].write_bytes(files[1].read_bytes()[:-100])  # cut short
+    with caplog.at_level(logging.WARNING, logger="indexer.posting_columns"):
+        engine = SearchEngine(copy)
+        used = [s.columns is not None for s, _ in engine._opened().arrays.segments]
+    assert used.count(False) == 2
+    assert "not a posting columns file" in caplog.text and "another segment" in caplog.text
+    assert engine.ranked("وزير الخارجية") == want
+
+
+def test_columns_follow_segments_through_an_update_that_merges(split_index, tmp_path):
+    source, index = tmp_path / "src", tmp_path / "index"
+    shutil.copytree(split_index[0], source)
+    shutil.copytree(split_index[1], index)
+    for f in sorted(source.rglob("*.txt"))[:20]:  # a third of the corpus: the update merges every segment
+        f.unlink()
+    run_cli("update", "--source", str(source), "--index", str(index), "--quiet")
+    gen = current_generation(index)
+    ix, reader = _segments(gen)
+    with reader:
+        segments = [leaf.segment().segment_id() for leaf, _ in reader.leaf_readers()]
+    assert len(segments) == 1
+    assert [p.name for p in gen.glob(f"*{SUFFIX}")] == [columns_path(gen, segments[0]).name]
+    assert SearchEngine(index).ranked("المذنب") == []  # its two documents were among those removed
+
+
+def test_positions_decode_in_one_call_as_whoosh_decodes_them_one_by_one():
+    fmt = formats.Positions()
+    lists = [[0], [], [3, 3, 9], list(range(0, 5000, 2)), [70_000, 2**31 - 1], [1, 255, 256, 65_535, 65_536]]
+    values = [fmt.encode(positions) for positions in lists]  # what Whoosh stores for each posting
+    counts, positions = decode_positions(values, fmt)
+    assert counts.tolist() == [len(p) for p in lists]
+    assert positions.tolist() == [p for each in lists for p in each]
+    # A value pickled otherwise than by Whoosh's Positions format is still read (one by one).
+    import pickle
+
+    other = values[2][:4] + pickle.dumps([3, 0, 6], 5)
+    counts, positions = decode_positions(values[:2] + [other], fmt)
+    assert counts.tolist() == [1, 0, 3] and positions.tolist() == [0, 3, 3, 9]
+
+
+
+def test_positions_past_16_bits_are_kept_whole(tmp_path):
+    # Most fields fit in 16 bits and are stored so; a long document's positions do not.
+    source, index = tmp_path / "src", tmp_path / "index"
+    source.mkdir()
+    words = ["كلمة"] * 70_000 + ["المذنب", "الأخير"]
+    (source / "long.txt").write_text("وثيقة طويلة\n\n" + " ".join(words), encoding="utf-8")
+    shutil.copy(sorted(SEEDS.glob("*.txt"))[0], source)
+    run_cli("rebuild", "--source", str(source), "--index", str(index), "--quiet")
+    gen = current_generation(index)
+    columns = SegmentColumns(next(gen.glob(f"*{SUFFIX}")))
+    assert columns.fields["body"].arrays["positions"].dtype == np.int32
+    assert columns.fields["body"].arrays["weights"].dtype == np.float32  # a count of 70,000
+    assert columns.fields["title"].arrays["positions"].dtype == np.uint16
+    assert columns.fields["title"].arrays["weights"].dtype == np.uint16
+    engine = SearchEngine(index)
+    hits = engine.ranked('"المذنب الأخير"')
+    assert [doc for doc, _ in hits] == ["long.txt"]
+    for f in gen.glob(f"*{SUFFIX}"):
+        f.unlink()
+    assert SearchEngine(index).ranked('"المذنب الأخير"') == hits
