@@ -29,6 +29,7 @@ import json
 import logging
 import mmap
 import os
+import sys
 import tempfile
 from bisect import bisect_left
 from pathlib import Path
@@ -85,21 +86,10 @@ def write_missing(folder: Path, procs: int = 1, progress: bool = False) -> list[
 
 
 def _progress(total: int, enabled: bool):
-    if enabled and total:
-        import sys
+    from tqdm import tqdm
 
-        from tqdm import tqdm
-
-        return tqdm(total=total, desc="posting columns", unit="segment", file=sys.stderr, leave=False)
-
-    class _Silent:
-        def update(self, n=1):
-            pass
-
-        def close(self):
-            pass
-
-    return _Silent()
+    return tqdm(total=total, desc="posting columns", unit="segment", file=sys.stderr, leave=False,
+                disable=not (enabled and total))
 
 
 def _write_one(folder: Path, segment_id: str) -> None:

@@ -114,7 +114,8 @@ class _Opened:
         self.index = whoosh_index.open_dir(str(gen))
         self.searcher = self.index.searcher(weighting=ranking.weighting())
         # The array scorer knows our own weighting (BM25F per word) only.
-        self.arrays = TermAtATime(self.searcher, ranking.b, cache, str(gen), gen) if ranking.saturation == "word" else None
+        self.arrays = (TermAtATime(self.searcher, ranking.b, cache, str(gen), gen)
+                       if ranking.saturation == "word" else None)
 
     def top(self, query, limit: int) -> Ranked:
         if self.arrays is not None:

@@ -31,7 +31,8 @@ def split_index(tmp_path_factory):
     run_cli("rebuild", "--source", str(source), "--index", str(index), "--procs", "2", "--quiet")
     files = sorted(source.rglob("*.txt"))
     for f in files[:2]:
-        f.write_text(f.read_text(encoding="utf-8") + "\nوأضاف أن المذنب سيمر بعيدا عن الأرض.", encoding="utf-8")
+        text = f.read_text(encoding="utf-8")
+        f.write_text(text + "\nوأضاف أن المذنب سيمر بعيدا عن الأرض.", encoding="utf-8")
     files[2].unlink()
     run_cli("update", "--source", str(source), "--index", str(index), "--quiet")
     return source, index
@@ -119,7 +120,8 @@ def test_columns_follow_segments_through_an_update_that_merges(split_index, tmp_
 
 def test_positions_decode_in_one_call_as_whoosh_decodes_them_one_by_one():
     fmt = formats.Positions()
-    lists = [[0], [], [3, 3, 9], list(range(0, 5000, 2)), [70_000, 2**31 - 1], [1, 255, 256, 65_535, 65_536]]
+    lists = [[0], [], [3, 3, 9], list(range(0, 5000, 2)), [70_000, 2**31 - 1],
+             [1, 255, 256, 65_535, 65_536]]
     values = [fmt.encode(positions) for positions in lists]  # what Whoosh stores for each posting
     counts, positions = decode_positions(values, fmt)
     assert counts.tolist() == [len(p) for p in lists]
