@@ -35,6 +35,8 @@ class RebuildReport:
     changed: int = 0
     removed: int = 0
     total: int | None = None
+    # Of ``seconds``: writing the posting columns of new segments (posting_columns.py).
+    columns_seconds: float = 0.0
 
     def summary(self) -> str:
         if self.total is None:
@@ -44,6 +46,8 @@ class RebuildReport:
         else:
             first = (f"Updated in {self.seconds:.2f} s: {self.added} file(s) added, {self.changed} changed, "
                      f"{self.removed} removed; {self.documents} document(s) indexed, {self.total} in the index")
+        if self.columns_seconds:
+            first += f" ({self.columns_seconds:.2f} s of it writing the posting columns)"
         lines = [first, f"  source: {self.source}", f"  index:  {self.index}"]
         if self.skipped:
             lines.append(f"Skipped {len(self.skipped)}:")
@@ -181,6 +185,12 @@ def _publish(source: Path, index_dir: Path, gen: Path, settings: AnalysisSetting
     )
 
 
+def _write_columns(gen: Path, procs: int, progress: bool, report: RebuildReport) -> None:
+    started = time.perf_counter()
+    posting_columns.write_missing(gen, procs, progress)
+    report.columns_seconds = time.perf_counter() - started
+
+
 def _rebuild_locked(source: Path, index_dir: Path, settings: AnalysisSettings, progress: bool,
                     procs: int | None) -> RebuildReport:
     started = time.perf_counter()
@@ -205,7 +215,7 @@ def _rebuild_locked(source: Path, index_dir: Path, settings: AnalysisSettings, p
             writer.cancel()
             raise
         ix.close()
-        posting_columns.write_missing(gen, procs, progress)
+        _write_columns(gen, procs, progress, report)
         _publish(source, index_dir, gen, settings, report, states, report.documents, started)
     except BaseException:
         store.discard(gen)
@@ -255,7 +265,7 @@ def _update_locked(source: Path, index_dir: Path, current: Path, meta: dict, sta
         except BaseException:
             writer.cancel()
             raise
-        posting_columns.write_missing(gen, default_procs(len(touched)), progress)
+        _write_columns(gen, default_procs(len(touched)), progress, report)
         report.total = whoosh_index.open_dir(str(gen)).doc_count()
         if report.total == 0:
             raise RebuildError(f"no readable documents left in {source}; the existing index is kept")
