@@ -239,6 +239,14 @@ def token_strings(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
+@lru_cache(maxsize=None)
+def _exact_chain():
+    # One analyzer object for every token: building the chain anew cost a
+    # quarter of a new token's analysis.  Whoosh's analyzers keep no state
+    # between calls (each call makes its own Token), so threads share it.
+    return exact_analyzer()
+
+
 @lru_cache(maxsize=200_000)
 def token_forms(token: str, settings: AnalysisSettings) -> tuple:
     """(exact, stems, start, end) of each term the chain makes of one token."""
@@ -246,7 +254,7 @@ def token_forms(token: str, settings: AnalysisSettings) -> tuple:
     stops = stop_words(settings.stop_list)
     return tuple(
         (t.text, () if t.text in stops else stemmed(stem, t.text), t.startchar, t.endchar)
-        for t in exact_analyzer()(token, chars=True)
+        for t in _exact_chain()(token, chars=True)
     )
 
 

@@ -56,6 +56,7 @@ def _load_exclusions() -> dict[str, str]:
 # Lucene's stemmers take a "stem exclusion set" for the same reason: a light
 # stemmer cannot tell a clitic from a first letter without a lexicon.
 STEM_EXCLUSIONS = _load_exclusions()
+_EXCLUDED_STEMS = frozenset(STEM_EXCLUSIONS.values())
 
 
 def _strip_article(word: str) -> tuple[str, str]:
@@ -85,7 +86,7 @@ def _strip_suffixes(word: str) -> str:
 
 def _protected(word: str) -> bool:
     """Whether the first letter of ``word`` belongs to it (an exclusion says so)."""
-    return word in STEM_EXCLUSIONS or _strip_suffixes(word) in STEM_EXCLUSIONS.values()
+    return word in STEM_EXCLUSIONS or _strip_suffixes(word) in _EXCLUDED_STEMS
 
 
 @lru_cache(maxsize=200_000)
