@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -142,3 +143,9 @@ def main(argv=None) -> int:
     except (RebuildError, RebuildBusy, IndexMissing, DatasetError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader went away (`search ... | head`): stop quietly, as other
+        # command-line tools do, instead of a traceback.  Python would report
+        # the pipe again when flushing stdout at exit, so stdout goes nowhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

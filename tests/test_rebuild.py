@@ -1,11 +1,14 @@
 """Rebuilding from a folder: every format, broken files reported and skipped, atomic swap."""
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import SEEDS, run_cli
+from conftest import PROJECT, SEEDS, run_cli
 from indexer import SearchEngine
 from indexer.store import current_generation
 
@@ -144,6 +147,18 @@ def test_search_and_stats_commands(seed_index):
     assert bad.returncode == 2 and "not closed" in bad.stderr
     none = run_cli("search", "لافروف", "--index", str(seed_index.parent / "no-index-here"), check=False)
     assert none.returncode == 1 and "rebuild" in none.stderr
+
+
+def test_search_output_cut_short_by_its_reader_ends_quietly(seed_index):
+    # `python -m indexer search ... | head -1`: the reader is gone before the results are written.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run([sys.executable, "-m", "indexer", "search", "لافروف", "--index", str(seed_index)],
+                                cwd=PROJECT, stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write_end)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
 
 
 def test_the_app_rebuilds_an_index_made_by_an_older_analysis(tmp_path):
