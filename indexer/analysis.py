@@ -234,6 +234,16 @@ def tokens(text: str, start: int = 0, end: int | None = None):
     return _TOKEN.finditer(text, start, len(text) if end is None else end)
 
 
+def widened_to_whitespace(text: str, start: int, end: int, floor: int = 0) -> tuple[int, int]:
+    """``text[start:end]`` widened to the whitespace around it, not back past
+    ``floor``: no token holds whitespace, so the stretch's tokens are the
+    whole text's tokens there."""
+    back = max(start, floor)
+    lo = max(text.rfind(" ", floor, back), text.rfind("\n", floor, back), floor)
+    ends = [at for at in (text.find(" ", end), text.find("\n", end)) if at >= 0]
+    return lo, min(ends) if ends else len(text)
+
+
 def token_strings(text: str) -> list[str]:
     """The chain's tokens of ``text`` as strings (before normalization), in order."""
     return _TOKEN.findall(text)

@@ -22,9 +22,10 @@ from whoosh.highlight import (
     top_fragments,
 )
 
-from .analysis import DEFAULT_SETTINGS, AnalysisSettings, token_forms, token_strings, tokens
+from .analysis import DEFAULT_SETTINGS, AnalysisSettings, token_forms, token_strings, tokens, widened_to_whitespace
+from .letter_spots import LetterSpots
+from .normalize import normalize_word
 from .query import MatchTerms
-from .seen_words import seen_words
 
 SNIPPET_FRAGMENTS = 3
 FRAGMENT_CHARS = 220
@@ -69,9 +70,8 @@ class _PageMarks:
         self.settings = settings
         self.matches = terms.matcher(scope)
         self.marks: dict[str, tuple] = {}
-        self.exact, self.stems, self.bases = terms.exact[scope], terms.stems[scope], terms.variants[scope]
-        # A prefix matches words no lookup by form can list: those pages ask each token.
-        self.by_form = not terms.prefixes[scope]
+        self.spots = LetterSpots.of_query(
+            terms.exact[scope], terms.stems[scope], terms.prefixes[scope], terms.variants[scope], settings)
 
     def of(self, token: str) -> tuple:
         """(start, end, exact form, matched) of each form of ``token``."""
@@ -83,12 +83,33 @@ class _PageMarks:
             )
         return marks
 
+    def words(self, text: str, start: int, end: int, hits: set[str]) -> list[_Word]:
+        """The words of ``text[start:end]``; ``hits`` holds every token of the
+        text that matches, so the others need only their exact form."""
+        words = []
+        for match in tokens(text, start, end):
+            token = match.group()
+            if token in hits:
+                at = match.start()
+                words.extend(_Word(exact, at + s, at + e, matched) for s, e, exact, matched in self.of(token))
+            else:
+                exact = normalize_word(token)
+                if exact:  # the chain drops a token with nothing left (tatweel alone)
+                    words.append(_Word(exact, match.start(), match.end(), False))
+        return words
+
+    def _matched(self, token: str, stems: bool = True) -> bool:
+        if not stems:  # an exact form, a prefix, a spelling: normalizing is enough
+            return self.matches(normalize_word(token), ())
+        return any(form[3] for form in self.of(token))
+
     def hits(self, text: str) -> set[str]:
-        """The tokens of ``text`` that hold a match."""
-        distinct = set(token_strings(text))
-        if self.by_form:
-            return seen_words(self.settings).holding(distinct, self.exact, self.stems, self.bases)
-        return {token for token in distinct if any(form[3] for form in self.of(token))}
+        """The tokens of ``text`` that hold a match: those holding the query's
+        letters (letter_spots.py), else every distinct token asked."""
+        found = self.spots.tokens_at(text) if self.spots else None
+        if found is None:
+            return {token for token in set(token_strings(text)) if self._matched(token)}
+        return {token for token, stems in found.items() if self._matched(token, stems)}
 
 
 def _page_marks(terms: MatchTerms, scope: str, settings: AnalysisSettings) -> _PageMarks:
@@ -109,22 +130,20 @@ def _marked_tokens(text: str, terms: MatchTerms, scope: str, settings: AnalysisS
     hits = page.hits(text)
     if not hits:
         return []
-    known, out, done = page.marks, [], 0
+    out, done = [], 0
     before, after = (FRAGMENT_SURROUND + 20, FRAGMENT_CHARS * 3 // 2) if context else (1, 1)
     for lo, hi in _windows(text, hits, before, after):
         if hi <= done:
             continue
         lo = max(lo, done)
         while True:
-            start, end = _widened(text, lo, hi, done)
-            words = [(offset + s, offset + e, exact, matched)
-                     for offset, raw in [(m.start(), m.group()) for m in tokens(text, start, end)]
-                     for s, e, exact, matched in (known.get(raw) or page.of(raw))]
+            start, end = widened_to_whitespace(text, lo, hi, done)
+            words = page.words(text, start, end, hits)
             if not context or _enough(words, start == done, end == len(text)):
                 break
             lo, hi = max(done, lo - FRAGMENT_CHARS), hi + FRAGMENT_CHARS
-        if any(word[3] for word in words):  # a hit's letters may stand inside a longer token
-            out.extend(_Word(w[2], w[0], w[1], w[3]) for w in words if context or w[3])
+        if any(word.matched for word in words):  # a hit's letters may stand inside a longer token
+            out.extend(words if context else [word for word in words if word.matched])
             done = end
     return out
 
@@ -149,15 +168,7 @@ def _windows(text: str, hits: set, before: int, after: int) -> list[list[int]]:
     return windows
 
 
-def _widened(text: str, lo: int, hi: int, done: int) -> tuple[int, int]:
-    """The stretch widened to whitespace (no token holds it, so its tokens are
-    the whole text's tokens there), not back past ``done``."""
-    lo = max(text.rfind(" ", done, max(lo, done)), text.rfind("\n", done, max(lo, done)), done)
-    ends = [i for i in (text.find(" ", hi), text.find("\n", hi)) if i >= 0]
-    return lo, min(ends) if ends else len(text)
-
-
-def _enough(words: list[tuple], joins_last: bool, at_end: bool) -> bool:
+def _enough(words: list[_Word], joins_last: bool, at_end: bool) -> bool:
     """Whether the words of a stretch hold all the context of its matches.
 
     Before a match ContextFragmenter keeps the words that start at most
@@ -167,12 +178,12 @@ def _enough(words: list[tuple], joins_last: bool, at_end: bool) -> bool:
     A stretch holding both for its first and its last match gives the
     fragmenter the state it would have had from every word of the text.
     """
-    matched = [i for i, word in enumerate(words) if word[3]]
+    matched = [i for i, word in enumerate(words) if word.matched]
     if not matched:
         return True
     first, last = matched[0], matched[-1]
-    before = joins_last or (first > 0 and words[0][0] <= words[first - 1][1] - FRAGMENT_SURROUND)
-    return before and (at_end or sum(word[1] - word[0] for word in words[last:]) > FRAGMENT_CHARS)
+    before = joins_last or (first > 0 and words[0].startchar <= words[first - 1].endchar - FRAGMENT_SURROUND)
+    return before and (at_end or sum(word.endchar - word.startchar for word in words[last:]) > FRAGMENT_CHARS)
 
 
 def _lead(text: str) -> str:

@@ -69,12 +69,11 @@ _MARKS.update({0x06F0 + d: str(d) for d in range(10)})
 _TABLE = {**_MARKS, **_LETTERS}
 
 # Presentation forms (ligatures such as U+FEFB lam-alef) need NFKC to become letters.
-_PRESENTATION_FORMS = ("\uFB50", "\uFDFF", "\uFE70", "\uFEFC")
+PRESENTATION_FORMS = re.compile("[\uFB50-\uFDFF\uFE70-\uFEFC]")
 
 
 def _has_presentation_forms(word: str) -> bool:
-    lo1, hi1, lo2, hi2 = _PRESENTATION_FORMS
-    return any(lo1 <= ch <= hi1 or lo2 <= ch <= hi2 for ch in word)
+    return PRESENTATION_FORMS.search(word) is not None
 
 
 @lru_cache(maxsize=200_000)
@@ -122,6 +121,19 @@ def fold_hamza(stem: str) -> str:
     elif stem.endswith(araby.HAMZA) and len(stem) - 1 >= MIN_FOLDED:
         stem = stem[:-1]
     return stem.replace(araby.HAMZA, araby.ALEF) + final
+
+
+# Letters as normalization and then the stems' hamza folding leave them, marks
+# deleted: one character in gives one or none out, so a folded text's offsets
+# map back to the original by counting the deleted marks (letter_spots.py).
+FOLDED_LETTERS = {cp: araby.ALEF if repl == araby.HAMZA else repl for cp, repl in _TABLE.items()}
+FOLDED_LETTERS[ord(araby.HAMZA)] = araby.ALEF
+
+
+def folded_letters(text: str) -> str:
+    """``text`` with every letter folded as above, marks deleted, lowercased
+    like normalize_word (one character, U+0130, lowercases to two)."""
+    return text.translate(FOLDED_LETTERS).lower()
 
 
 # A regex character class of everything normalization deletes: the tokenizer

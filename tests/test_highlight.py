@@ -1,8 +1,8 @@
 """Snippets read only the stretches of text around matches, and lose nothing by it.
 
 The highlighter tokenizes and marks the words near each match, not the whole
-text, and finds which tokens match through a per-process memory of tokens by
-form.  Here every snippet is made again the slow way, from every word of the
+text, and finds which tokens match by looking for the query's forms among the
+text's folded letters (letter_spots.py).  Here every snippet is made again the slow way, from every word of the
 text asked of the query one by one, and the two must be the same string.
 """
 
@@ -13,10 +13,9 @@ from whoosh.analysis import Token
 
 from conftest import SEEDS
 from indexer import SearchEngine
-from indexer.analysis import DEFAULT_SETTINGS, word_forms
+from indexer.analysis import DEFAULT_SETTINGS, AnalysisSettings, word_forms
 from indexer.highlight import highlight_all, snippet, snippet_of
 from indexer.query import QueryError, parse_query
-from indexer.seen_words import SeenWords
 from test_term_at_a_time import SYNTAX
 
 QUERIES = SYNTAX + [
@@ -30,6 +29,10 @@ QUERIES = SYNTAX + [
     "قال",
     '"قال لافروف"',
     "ستوكهو*",
+    "مسؤول",
+    "الوزير",
+    "Lavrov",
+    '"في عام"',
 ]
 
 SEED_BODIES = [p.read_text(encoding="utf-8").split("\n", 1)[1] for p in sorted(SEEDS.glob("*.txt"))]
@@ -44,14 +47,20 @@ TEXTS = [
     "كلمة " * 30 + "؟" * 400 + " لافروف قال" + "!" * 300 + "بلينكن",
     "لافروف",
     "",
+    # hamza seats, diacritics, tatweel inside a word and alone, a stem's longer forms
+    "المسئولون والمسؤول عُرِفَتْ إسرائيل والـــوزير ـــ وزيرها الوزراء قالت في عام 2022",
+    # a presentation form (lam-alef) and a letter whose lowercase is two: every token asked
+    "\uFEFBفروف قال لافروف",
+    "İstanbul LAVROV لافروف قال",
+    "LAVROV ΟΔΟΣ لافروف",
 ]
 
 
-def _slow_snippet(text: str, terms, scope: str) -> str:
+def _slow_snippet(text: str, terms, scope: str, settings=DEFAULT_SETTINGS) -> str:
     """The snippet made from every word of the text, each asked of the query alone."""
     matches = terms.matcher(scope)
     marked = [Token(text=w.exact, startchar=w.startchar, endchar=w.endchar, matched=matches(w.exact, w.stems))
-              for w in word_forms(text, DEFAULT_SETTINGS)]
+              for w in word_forms(text, settings)]
     return snippet_of(text, marked)
 
 
@@ -77,6 +86,15 @@ def test_snippets_from_the_stretches_around_matches_equal_snippets_from_every_wo
             assert snippet(text, terms, scope) == _slow_snippet(text, terms, scope), (query, scope, text[:80])
 
 
+@pytest.mark.parametrize("query", ["لافروف", "الوزير", "قال بلينكن"])
+def test_snippets_under_a_stemmer_letters_cannot_follow_equal_snippets_from_every_word(reader_and_schema, query):
+    reader, schema = reader_and_schema
+    terms = _terms(query, reader, schema)
+    snowball = AnalysisSettings(stemmer="snowball")  # its stems are not runs of the word's letters
+    for text in TEXTS:
+        assert snippet(text, terms, "body", snowball) == _slow_snippet(text, terms, "body", snowball), (query, text[:80])
+
+
 def test_the_compared_snippets_mark_words(reader_and_schema):
     """Most compared queries mark something, so the comparison above is not of empty snippets."""
     reader, schema = reader_and_schema
@@ -92,13 +110,3 @@ def test_a_whole_text_is_marked_wherever_a_word_matches(reader_and_schema):
         "<mark>عُرِفَت</mark> القصة، ثم قال <mark>بلينكن</mark>: <mark>عرفت</mark>.\n"
         + "كلام " * 200 + "<mark>وبلينكن</mark>"
     )
-
-
-def test_the_memory_of_tokens_empties_when_full_and_still_answers_right():
-    seen = SeenWords(DEFAULT_SETTINGS, limit=5)
-    words = {"لافروف", "والهند", "قال", "الوزير", "وزراء", "موسكو", "بلينكن"}
-    assert seen.holding(words, {"لافروف"}, set(), set()) == {"لافروف"}
-    assert seen._known == words  # one text's tokens are all learned, even past the limit
-    assert seen.holding({"وموسكو", "قال"}, {"موسكو"}, set(), {"موسكو"}) == {"وموسكو"}
-    assert seen._known == {"وموسكو", "قال"}  # emptied, then filled with this text's tokens
-    assert seen.holding(words, set(), set(), {"هند"}) == {"والهند"}

@@ -1,0 +1,97 @@
+"""The highlighter finds the tokens that may match a query by the query's
+letters: every token that matches must be found, at offsets into the text as
+written, and the cases letters cannot answer must say so."""
+
+from __future__ import annotations
+
+import pytest
+
+import indexer.letter_spots as letter_spots
+from conftest import SEEDS
+from indexer import stemming
+from indexer.analysis import DEFAULT_SETTINGS, AnalysisSettings, token_strings
+from indexer.letter_spots import LetterSpots
+from indexer.normalize import fold_hamza, folded_letters, normalize_word
+
+
+def _spots(exact=(), stems=(), prefixes=(), variants=(), settings=DEFAULT_SETTINGS):
+    return LetterSpots.of_query(set(exact), set(stems), set(prefixes), set(variants), settings)
+
+
+def test_a_word_is_found_as_written_with_its_diacritics():
+    text = "قد عُرِفَت القصة وعرفت"
+    found = _spots(exact={"عرفت"}).tokens_at(text)
+    assert found == {"عُرِفَت": False, "وعرفت": False}
+    assert "عُرِفَت" in text  # the token is the text's own slice, marks and all
+
+
+def test_hamza_seats_and_alef_forms_are_found_whichever_the_text_writes():
+    found = _spots(exact={normalize_word("مسؤول")}).tokens_at("المسئولون والمسؤول مسؤول إسرائيل")
+    assert set(found) == {"المسئولون", "والمسؤول", "مسؤول"}
+    assert set(_spots(stems={fold_hamza("اسراءيل")}).tokens_at("إسرائيل وإسرائيلي")) == {"إسرائيل", "وإسرائيلي"}
+
+
+def test_tokens_holding_a_stem_are_asked_for_their_stems_the_others_only_normalized():
+    found = _spots(exact={"قال"}, stems={"وزير"}).tokens_at("قال ووزيرها الوزير قالت")
+    assert found == {"قال": False, "قالت": False, "ووزيرها": True, "الوزير": True}
+
+
+def test_a_longer_form_is_dropped_only_when_the_shorter_asks_as_much():
+    assert LetterSpots({"وزير": False, "الوزير": False}).forms == [("وزير", False)]
+    assert LetterSpots({"وزير": True, "الوزير": False}).forms == [("وزير", True)]
+    assert LetterSpots({"وزير": False, "الوزير": True}).forms == [("وزير", False), ("الوزير", True)]
+
+
+@pytest.mark.parametrize("form", ["ال", "في", "ا"])
+def test_spots_in_most_words_give_the_same_tokens_by_one_pass(form, monkeypatch):
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    spots = LetterSpots({form: False})
+    for text in texts:
+        monkeypatch.setattr(letter_spots, "DENSE_SPOT_CHARS", 0)  # one search per spot
+        one_each = spots.tokens_at(text)
+        monkeypatch.setattr(letter_spots, "DENSE_SPOT_CHARS", len(text) + 1)  # one pass
+        assert spots.tokens_at(text) == one_each
+        assert set(one_each) == {t for t in token_strings(text) if form in normalize_word(t).replace("ء", "ا")}
+
+
+def test_every_token_holding_the_letters_is_found_in_the_seed_corpus():
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        words = set(token_strings(text))
+        for word in sorted(words):
+            form = normalize_word(word)
+            found = _spots(exact={form}).tokens_at(text)
+            assert word in found, (path.name, word)
+
+
+def test_case_and_final_sigma_fold_like_the_query():
+    text = "LAVROV قال ΟΔΟΣ"
+    assert set(_spots(exact={normalize_word("Lavrov")}).tokens_at(text)) == {"LAVROV"}
+    assert set(_spots(exact={normalize_word("ΟΔΟΣ")}).tokens_at(text)) == {"ΟΔΟΣ"}
+
+
+def test_what_letters_cannot_answer_is_left_to_the_caller():
+    spots = _spots(exact={"لافروف"})
+    assert spots.tokens_at("\uFEFBفروف قال") is None  # a presentation form: NFKC changes the length
+    assert spots.tokens_at("İstanbul لافروف") is None  # its lowercase is two characters
+    assert _spots(exact={"لافروف"}, settings=AnalysisSettings(stemmer="snowball")) is None
+
+
+def test_an_exclusion_naming_a_stem_outside_the_word_is_found_by_the_word(monkeypatch):
+    # A broken plural given its singular's stem: the stem's letters are not in the word.
+    monkeypatch.setitem(stemming.STEM_EXCLUSIONS, "مدارس", "مدرسه")
+    letter_spots._excluded_words.cache_clear()
+    try:
+        assert set(_spots(stems={"مدرسه"}).tokens_at("المدارس والمدرسه")) == {"المدارس", "والمدرسه"}
+    finally:
+        letter_spots._excluded_words.cache_clear()
+
+
+def test_the_folding_table_folds_each_character_as_normalization_would():
+    table = letter_spots._fold_table()
+    for cp in range(0x10000):
+        if cp in (0x0130, 0x03C2):  # never looked up; final sigma is folded to sigma
+            continue
+        expected = folded_letters(chr(cp))
+        assert (table[cp] == letter_spots._DELETED) == (expected == ""), hex(cp)
+        assert expected == "" or chr(table[cp]) == expected, hex(cp)
