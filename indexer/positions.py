@@ -77,15 +77,34 @@ def phrase_documents(words: list[np.ndarray], slop: int) -> np.ndarray:
     for keys in words[1:]:
         if not len(reached):
             break
-        # Only keys from the first reached one up to slop past the last can be reached.
-        keys = keys[np.searchsorted(keys, reached[0]) : np.searchsorted(keys, reached[-1] + slop, side="right")]
-        # A key is reached when the previous word is reached within [key - slop, key - 1] of the same document.
-        lowest = np.maximum(keys - slop, (keys >> _DOC_SHIFT) << _DOC_SHIFT)
-        at = np.searchsorted(reached, lowest)
-        found = at < len(reached)
-        found[found] = reached[at[found]] <= keys[found] - 1
-        reached = keys[found]
+        reached = _reached_from(reached, keys, slop) if len(reached) < len(keys) else _reaching(reached, keys, slop)
     docs = reached >> _DOC_SHIFT
     first = np.ones(len(docs), dtype=bool)
     first[1:] = docs[1:] != docs[:-1]
     return docs[first].astype(np.int32)
+
+
+def _reaching(reached: np.ndarray, keys: np.ndarray, slop: int) -> np.ndarray:
+    """The keys within ``slop`` after a reached key, asked of each key: for a
+    next word rarer than the words so far."""
+    # Only keys from the first reached one up to slop past the last can be reached.
+    keys = keys[np.searchsorted(keys, reached[0]) : np.searchsorted(keys, reached[-1] + slop, side="right")]
+    # A key is reached when the previous word is reached within [key - slop, key - 1] of the same document.
+    lowest = np.maximum(keys - slop, (keys >> _DOC_SHIFT) << _DOC_SHIFT)
+    at = np.searchsorted(reached, lowest)
+    found = at < len(reached)
+    found[found] = reached[at[found]] <= keys[found] - 1
+    return keys[found]
+
+
+def _reached_from(reached: np.ndarray, keys: np.ndarray, slop: int) -> np.ndarray:
+    """The same keys, looked up from each reached key: for a next word more
+    common than the words so far (سكن أحدث في), whose keys are then only
+    searched, not each computed on."""
+    # Positions stay far below 2**32, so key + slop stays in its document.
+    starts = np.searchsorted(keys, reached + 1)
+    counts = np.maximum(np.searchsorted(keys, reached + slop, side="right") - starts, 0)
+    if slop == 1:
+        return keys[starts[counts > 0]]
+    offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    return np.unique(keys[np.repeat(starts, counts) + offsets])

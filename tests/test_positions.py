@@ -19,6 +19,7 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 
 from indexer.bm25f import FieldFrequency
+from indexer import positions
 from indexer.positions import phrase_documents, restarting_cumsum
 from indexer.search import whoosh_top
 from indexer.term_at_a_time import TermAtATime
@@ -113,3 +114,30 @@ def test_indexes_built_by_the_cli_pickle_posting_blocks_with_the_newest_protocol
         raw = m._postfile.get(m._dataoffset, m._nextoffset - m._dataoffset)
     block = zlib.decompress(raw) if m._compression else raw
     assert block[:2] == pickle.PROTO + bytes([pickle.HIGHEST_PROTOCOL])
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_phrases_are_found_alike_from_either_side_of_each_step(seed):
+    # A word's keys may be walked from the words before (when it is the rarer)
+    # or looked up from them (when it is the more common): same documents.
+    rng = random.Random(seed)
+    docs, length = rng.randint(1, 30), rng.randint(5, 60)
+    texts = [[rng.choice("abcd") for _ in range(length)] for _ in range(docs)]
+    keys = {w: np.array([(d << 32) | p for d, text in enumerate(texts) for p, x in enumerate(text) if x == w],
+                        dtype=np.int64) for w in "abcd"}
+    phrase, slop = [rng.choice("abcd") for _ in range(rng.randint(2, 4))], rng.randint(0, 4)
+
+    def brute():
+        hits = set()
+        for d, text in enumerate(texts):
+            ends = {p for p, x in enumerate(text) if x == phrase[0]}
+            for w in phrase[1:]:
+                ends = {p for p, x in enumerate(text) if x == w and any(1 <= p - e <= slop for e in ends)}
+            if ends:
+                hits.add(d)
+        return sorted(hits)
+
+    assert list(phrase_documents([keys[w] for w in phrase], slop)) == brute()
+    reached, nxt = keys[phrase[0]], keys[phrase[1]]
+    if len(reached):
+        assert list(positions._reached_from(reached, nxt, slop)) == list(positions._reaching(reached, nxt, slop))

@@ -6,6 +6,8 @@ its segment is not used, and the search answers the same without it."""
 from __future__ import annotations
 
 import logging
+import mmap
+import random
 import shutil
 
 import numpy as np
@@ -15,7 +17,7 @@ from whoosh import index as whoosh_index
 
 from bench.corpus import make_corpus
 from conftest import SEEDS, run_cli
-from indexer import SearchEngine
+from indexer import SearchEngine, posting_columns
 from indexer.positions import decode_positions, position_keys
 from indexer.posting_columns import SUFFIX, SegmentColumns, columns_path
 from indexer.store import current_generation
@@ -156,3 +158,19 @@ def test_positions_past_16_bits_are_kept_whole(tmp_path):
     for f in gen.glob(f"*{SUFFIX}"):
         f.unlink()
     assert SearchEngine(index).ranked('"المذنب الأخير"') == hits
+
+
+@pytest.mark.parametrize("sample", [1, 4, 64])
+def test_a_term_is_found_by_its_sampled_block(tmp_path, monkeypatch, sample):
+    monkeypatch.setattr(posting_columns._Terms, "SAMPLE", sample)
+    rng = random.Random(sample)
+    terms = sorted({bytes(rng.choice(b"abcd") for _ in range(rng.randint(1, 5))) for _ in range(300)})
+    path = tmp_path / "terms"
+    path.write_bytes(b"".join(terms))
+    starts = np.cumsum([0] + [len(t) for t in terms])
+    with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as blob:
+        found = posting_columns._Terms(blob, 0, starts)
+        assert [found.index(t) for t in terms] == list(range(len(terms)))
+        absent = {b"", b"0", b"zz", b"abcde" * 2} | {t + b"e" for t in terms} | {t[:-1] + b"\x00" for t in terms}
+        assert all(found.index(t) is None for t in absent - set(terms))
+        del found  # no buffer held when the map closes
