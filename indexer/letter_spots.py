@@ -49,7 +49,7 @@ def _fold_table() -> np.ndarray:
     for cp, folded in FOLDED_LETTERS.items():
         table[cp] = _DELETED if folded is None else ord(folded)
     # The letters folding leaves are their own lowercase, so lowering after
-    # folding is one more lookup; U+0130 is never looked up (see find).
+    # folding is one more lookup; U+0130 is never looked up (see _spots).
     lowered = "".join(map(chr, range(_BMP))).replace(_LONGER_LOWERCASE, " ").lower()
     lowered = np.frombuffer(lowered.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
     lowered[ord("ς")] = ord("σ")
