@@ -304,9 +304,6 @@ class _Terms:
         self.n = len(starts) - 1
         self._sample = None
 
-    def __len__(self):
-        return self.n
-
     def __getitem__(self, i):
         return self.blob[self.base + int(self.starts[i]) : self.base + int(self.starts[i + 1])]
 
