@@ -2,29 +2,23 @@
 
 Whoosh's Highlighter matches tokens of one field against that field's terms;
 a word here matches through either of two fields (its exact form or one of its
-stems), so we mark tokens ourselves and hand them to Whoosh's fragmenters and
-fragment scorer.  Offsets come from the shared analysis chain, so the marked
+stems), so we mark tokens ourselves, cut fragments as Whoosh's ContextFragmenter
+does (context_fragments) and leave choosing and formatting them to Whoosh's
+fragment scorer and formatter.  Offsets come from the shared analysis chain, so the marked
 text is the original slice, diacritics and all; everything else is escaped.
 """
 
 from __future__ import annotations
 
 import re
+from collections import deque
 from html import escape
 
-from whoosh.highlight import (
-    FIRST,
-    BasicFragmentScorer,
-    ContextFragmenter,
-    Formatter,
-    WholeFragmenter,
-    get_text,
-    top_fragments,
-)
+from whoosh.highlight import FIRST, BasicFragmentScorer, Formatter, Fragment, get_text, mkfrag, top_fragments
 
 from .analysis import DEFAULT_SETTINGS, AnalysisSettings, token_forms, token_strings, tokens, widened_to_whitespace
 from .letter_spots import LetterSpots
-from .normalize import normalize_word
+from .normalize import DELETED, normalize_word
 from .query import MatchTerms
 
 SNIPPET_FRAGMENTS = 3
@@ -50,17 +44,14 @@ _WORDS = re.compile(r"\w+")
 
 
 class _Word:
-    """The part of a Whoosh Token the fragmenter, scorer and formatter read, made
-    by the hundred per snippet: a slotted object is several times cheaper."""
+    """The part of a Whoosh Token the fragment scorer and formatter read, made
+    for matched words only (the words around them stay (start, end) spans)."""
 
-    __slots__ = ("text", "startchar", "endchar", "matched")
+    __slots__ = ("text", "startchar", "endchar")
     boost = 1.0  # what the fragment scorer sums
 
-    def __init__(self, text, startchar, endchar, matched):
-        self.text, self.startchar, self.endchar, self.matched = text, startchar, endchar, matched
-
-    def copy(self):
-        return self  # never changed once made
+    def __init__(self, text, startchar, endchar):
+        self.text, self.startchar, self.endchar = text, startchar, endchar
 
 
 class _PageMarks:
@@ -83,20 +74,19 @@ class _PageMarks:
             )
         return marks
 
-    def words(self, text: str, start: int, end: int, hits: set[str]) -> list[_Word]:
-        """The words of ``text[start:end]``; ``hits`` holds every token of the
-        text that matches, so the others need only their exact form."""
-        words = []
+    def spans(self, text: str, start: int, end: int, hits: set[str]) -> list[tuple]:
+        """(start, end, exact form if it matches else None) of each word of
+        ``text[start:end]``; ``hits`` holds every token of the text that
+        matches, so the others are only spans."""
+        spans = []
         for match in tokens(text, start, end):
             token = match.group()
             if token in hits:
                 at = match.start()
-                words.extend(_Word(exact, at + s, at + e, matched) for s, e, exact, matched in self.of(token))
-            else:
-                exact = normalize_word(token)
-                if exact:  # the chain drops a token with nothing left (tatweel alone)
-                    words.append(_Word(exact, match.start(), match.end(), False))
-        return words
+                spans.extend((at + s, at + e, exact if matched else None) for s, e, exact, matched in self.of(token))
+            elif token[0] not in DELETED or normalize_word(token):  # the chain drops a token with nothing left
+                spans.append((match.start(), match.end(), None))
+        return spans
 
     def _matched(self, token: str, stems: bool = True) -> bool:
         if not stems:  # an exact form, a prefix, a spelling: normalizing is enough
@@ -119,31 +109,34 @@ def _page_marks(terms: MatchTerms, scope: str, settings: AnalysisSettings) -> _P
     return marks
 
 
-def _marked_tokens(text: str, terms: MatchTerms, scope: str, settings: AnalysisSettings, context: bool = False):
-    """Tokens of the matched words of ``text`` and, with ``context``, of the
-    words around them that ContextFragmenter may put in, or shape, a fragment.
+def _marked_spans(text: str, terms: MatchTerms, scope: str, settings: AnalysisSettings, context: bool = False):
+    """Spans (see _PageMarks.spans) of the matched words of ``text`` and, with
+    ``context``, of the words around them that may put in, or shape, a fragment.
 
     Only the stretches around matches are tokenized and marked: a long text
     has few of them, and the fragmenter makes the same fragments from them as
-    from every word of the text (see _enough)."""
+    from every word of the text (see _short)."""
     page = _page_marks(terms, scope, settings)
     hits = page.hits(text)
     if not hits:
         return []
     out, done = [], 0
-    before, after = (FRAGMENT_SURROUND + 20, FRAGMENT_CHARS * 3 // 2) if context else (1, 1)
+    # About the context the fragmenter reads around a match (see _short), in
+    # characters of text; a stretch found short is widened on the short side.
+    before, after = (FRAGMENT_SURROUND + 20, 2 * FRAGMENT_SURROUND + 40) if context else (1, 1)
     for lo, hi in _windows(text, hits, before, after):
         if hi <= done:
             continue
         lo = max(lo, done)
         while True:
             start, end = widened_to_whitespace(text, lo, hi, done)
-            words = page.words(text, start, end, hits)
-            if not context or _enough(words, start == done, end == len(text)):
+            spans = page.spans(text, start, end, hits)
+            short_before, short_after = _short(spans, start == done, end == len(text)) if context else (False, False)
+            if not (short_before or short_after):
                 break
-            lo, hi = max(done, lo - FRAGMENT_CHARS), hi + FRAGMENT_CHARS
-        if any(word.matched for word in words):  # a hit's letters may stand inside a longer token
-            out.extend(words if context else [word for word in words if word.matched])
+            lo, hi = (max(done, lo - FRAGMENT_CHARS) if short_before else lo), hi + FRAGMENT_CHARS * short_after
+        if any(span[2] is not None for span in spans):  # a hit's letters may stand inside a longer token
+            out.extend(spans if context else [span for span in spans if span[2] is not None])
             done = end
     return out
 
@@ -168,22 +161,24 @@ def _windows(text: str, hits: set, before: int, after: int) -> list[list[int]]:
     return windows
 
 
-def _enough(words: list[_Word], joins_last: bool, at_end: bool) -> bool:
-    """Whether the words of a stretch hold all the context of its matches.
+def _short(spans: list[tuple], joins_last: bool, at_end: bool) -> tuple[bool, bool]:
+    """Whether the words of a stretch lack context of its matches (before the first, after the last).
 
     Before a match ContextFragmenter keeps the words that start at most
     FRAGMENT_SURROUND characters before the end of the word preceding it, and
     forgets every word before those; from a match on it takes words until their
-    lengths (gaps between words not counted) pass FRAGMENT_CHARS at the latest.
-    A stretch holding both for its first and its last match gives the
-    fragmenter the state it would have had from every word of the text.
+    lengths (gaps between words not counted) reach what is left of twice
+    FRAGMENT_SURROUND at the latest, and then ends the fragment.  A stretch
+    holding both for its first and its last match gives the fragmenter the
+    state it would have had from every word of the text.
     """
-    matched = [i for i, word in enumerate(words) if word.matched]
+    matched = [i for i, span in enumerate(spans) if span[2] is not None]
     if not matched:
-        return True
+        return False, False
     first, last = matched[0], matched[-1]
-    before = joins_last or (first > 0 and words[0].startchar <= words[first - 1].endchar - FRAGMENT_SURROUND)
-    return before and (at_end or sum(word.endchar - word.startchar for word in words[last:]) > FRAGMENT_CHARS)
+    before = joins_last or (first > 0 and spans[0][0] <= spans[first - 1][1] - FRAGMENT_SURROUND)
+    after = at_end or sum(end - start for start, end, _ in spans[last:]) >= 2 * FRAGMENT_SURROUND
+    return not before, not after
 
 
 def _lead(text: str) -> str:
@@ -207,15 +202,50 @@ def _distinct(fragments):
 
 def snippet(text: str, terms: MatchTerms, scope: str = "body", settings: AnalysisSettings = DEFAULT_SETTINGS) -> str:
     """Up to three fragments around the matches; the text's opening when nothing matched."""
-    return snippet_of(text, _marked_tokens(text, terms, scope, settings, context=True))
+    return snippet_from(text, context_fragments(text, _marked_spans(text, terms, scope, settings, context=True)))
 
 
-def snippet_of(text: str, marked) -> str:
-    """The snippet of ``text`` from its tokens (``matched`` set on the matches)."""
-    if not marked:
-        return _lead(text)
-    fragmenter = ContextFragmenter(maxchars=FRAGMENT_CHARS, surround=FRAGMENT_SURROUND, charlimit=None)
-    fragments = fragmenter.fragment_tokens(text, marked)
+def context_fragments(text: str, spans):
+    """The fragments Whoosh's ContextFragmenter makes, from spans instead of tokens.
+
+    The same algorithm, step for step, over (start, end, exact form or None)
+    tuples: Whoosh's takes one Token object per word, and making those for
+    the words around the matches was half a snippet's time.
+    """
+    maxchars, surround = FRAGMENT_CHARS, FRAGMENT_SURROUND
+    first = None  # where the fragment starts
+    firsts = deque()  # starts of the words just before it
+    countdown = -1  # characters of words still to take; < 0 outside a fragment
+    words, length, end = [], 0, None
+    for start, end, exact in spans:
+        size = end - start
+        if countdown < 0 and exact is None:
+            firsts.append(start)
+            while firsts and end - firsts[0] > surround:
+                firsts.popleft()
+        elif length + size > maxchars:
+            countdown = 0  # the fragment is full: it ends with this word
+        elif exact is not None:
+            countdown = surround
+            if first is None:
+                if firsts:
+                    first = firsts[0]
+                else:
+                    first = start
+                    countdown += surround  # no context before: take more after
+            words.append(_Word(exact, start, end))
+        if countdown >= 0:
+            length += size
+            countdown -= size
+            if countdown <= 0:
+                yield mkfrag(text, words, startchar=first, endchar=end)
+                words, firsts, first, length = [], deque(), None, 0
+    if words:
+        yield mkfrag(text, words, startchar=first, endchar=end)
+
+
+def snippet_from(text: str, fragments) -> str:
+    """The snippet made of the best three of ``fragments``; the text's opening when there are none."""
     best = top_fragments(_distinct(fragments), SNIPPET_FRAGMENTS, BasicFragmentScorer(), FIRST)
     if not best:
         return _lead(text)
@@ -227,5 +257,5 @@ def highlight_all(text: str, terms: MatchTerms | None, scope: str, settings: Ana
     if terms is None or not text:
         return escape(text, quote=False)
     # The whole text is one fragment: only the matched words matter.
-    fragments = list(WholeFragmenter(charlimit=None).fragment_tokens(text, _marked_tokens(text, terms, scope, settings)))
-    return _formatter.format(fragments) if fragments else escape(text, quote=False)
+    words = [_Word(exact, start, end) for start, end, exact in _marked_spans(text, terms, scope, settings)]
+    return _formatter.format([Fragment(text, words)])

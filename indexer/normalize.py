@@ -67,6 +67,8 @@ _MARKS.update({cp: None for cp in (*_HARAKAT, *_QURANIC_MARKS, *_ARABIC_SIGNS, *
 _MARKS.update({0x0660 + d: str(d) for d in range(10)})
 _MARKS.update({0x06F0 + d: str(d) for d in range(10)})
 _TABLE = {**_MARKS, **_LETTERS}
+# What normalization deletes: a token made only of these is dropped.
+DELETED = frozenset(chr(cp) for cp, repl in _TABLE.items() if repl is None)
 
 # Presentation forms (ligatures such as U+FEFB lam-alef) need NFKC to become letters.
 PRESENTATION_FORMS = re.compile("[\uFB50-\uFDFF\uFE70-\uFEFC]")

@@ -8,13 +8,15 @@ text asked of the query one by one, and the two must be the same string.
 
 from __future__ import annotations
 
+import random
 import pytest
 from whoosh.analysis import Token
+from whoosh.highlight import ContextFragmenter
 
 from conftest import SEEDS
 from indexer import SearchEngine
 from indexer.analysis import DEFAULT_SETTINGS, AnalysisSettings, word_forms
-from indexer.highlight import highlight_all, snippet, snippet_of
+from indexer.highlight import FRAGMENT_CHARS, FRAGMENT_SURROUND, context_fragments, highlight_all, snippet, snippet_from
 from indexer.query import QueryError, parse_query
 from test_term_at_a_time import SYNTAX
 
@@ -56,12 +58,18 @@ TEXTS = [
 ]
 
 
+def _whoosh_fragments(text: str, marked: list[Token]):
+    return ContextFragmenter(maxchars=FRAGMENT_CHARS, surround=FRAGMENT_SURROUND, charlimit=None).fragment_tokens(
+        text, marked)
+
+
 def _slow_snippet(text: str, terms, scope: str, settings=DEFAULT_SETTINGS) -> str:
-    """The snippet made from every word of the text, each asked of the query alone."""
+    """The snippet made from every word of the text, each asked of the query
+    alone, and cut into fragments by Whoosh's own ContextFragmenter."""
     matches = terms.matcher(scope)
     marked = [Token(text=w.exact, startchar=w.startchar, endchar=w.endchar, matched=matches(w.exact, w.stems))
               for w in word_forms(text, settings)]
-    return snippet_of(text, marked)
+    return snippet_from(text, _whoosh_fragments(text, marked))
 
 
 def _terms(query: str, reader, schema):
@@ -93,6 +101,26 @@ def test_snippets_under_a_stemmer_letters_cannot_follow_equal_snippets_from_ever
     snowball = AnalysisSettings(stemmer="snowball")  # its stems are not runs of the word's letters
     for text in TEXTS:
         assert snippet(text, terms, "body", snowball) == _slow_snippet(text, terms, "body", snowball), (query, text[:80])
+
+
+def test_fragments_are_cut_as_whoosh_cuts_them():
+    """Word lengths and gaps around and past the fragment's bounds, matches at
+    every distance, words longer than the context and than a fragment."""
+    rng = random.Random(7)
+    for _ in range(400):
+        spans, at = [], rng.randrange(3)
+        for _ in range(rng.randrange(1, 80)):
+            size = rng.choice([1, 2, 5, 9, 30, FRAGMENT_SURROUND + 1, FRAGMENT_CHARS + 5] + [4] * 8)
+            spans.append((at, at + size, rng.choice(["w", "x"]) if rng.random() < 0.15 else None))
+            at += size + rng.choice([0, 1, 1, 1, 3, 40])
+        text = "a" * (at + 1)
+        tokens = [Token(text=exact or "", startchar=start, endchar=end, matched=exact is not None)
+                  for start, end, exact in spans]
+        ours = [(f.startchar, f.endchar, [(w.startchar, w.endchar, w.text) for w in f.matches])
+                for f in context_fragments(text, spans)]
+        whoosh = [(f.startchar, f.endchar, [(t.startchar, t.endchar, t.text) for t in f.matches])
+                  for f in _whoosh_fragments(text, tokens)]
+        assert ours == whoosh, spans
 
 
 def test_the_compared_snippets_mark_words(reader_and_schema):
