@@ -22,6 +22,7 @@ a length column in bulk, so ``_Segment._read_lengths`` reads it directly
 
 from __future__ import annotations
 
+import mmap
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -184,7 +185,21 @@ class _Segment:
 def _size(found) -> int:
     if found is None:
         return 64
-    return 64 + (found.nbytes if isinstance(found, np.ndarray) else sum(a.nbytes for a in found))
+    return 64 + sum(map(_private_bytes, [found] if isinstance(found, np.ndarray) else found))
+
+
+def _private_bytes(array: np.ndarray) -> int:
+    """What an array holds in this process's memory: nothing for a slice of a
+    memory-mapped posting columns file (the system's page cache holds it, once
+    for every process).  Counting those (a term's document numbers) made the
+    budget fill a third sooner: at 100,000 documents the terms of 500
+    benchmark queries no longer fitted, and each pass read them all again."""
+    owner = array
+    while isinstance(owner, np.ndarray) and owner.base is not None:
+        owner = owner.base
+    if isinstance(owner, memoryview) and isinstance(owner.obj, mmap.mmap):
+        return 0
+    return array.nbytes
 
 
 class _Evaluation:
@@ -222,16 +237,19 @@ class _Evaluation:
             return self._boosted(self._union(q.subqueries), q.boost)
         if kind is Q.And:
             return self._boosted(self._intersection([self.run(s) for s in q.subqueries]), q.boost)
+        # Every node scores 0 where it does not match, so multiplying by a mask
+        # keeps the scores of the documents it holds (np.where, its branch
+        # mispredicted on every other document, took four times as long).
         if kind is Q.AndNot:
             a, b = self.run(q.a), self.run(q.b)
             mask = a.mask & ~b.mask
-            return _Match(mask, np.where(mask, a.scores, 0.0))
+            return _Match(mask, a.scores * mask)
         if kind is Q.AndMaybe:
             a, b = self.run(q.a), self.run(q.b)
-            return _Match(a.mask, a.scores + np.where(a.mask & b.mask, b.scores, 0.0))
+            return _Match(a.mask, a.scores + b.scores * a.mask)
         if kind is Q.ConstantScoreQuery:
-            child = self.run(q.child)
-            return _Match(child.mask, np.where(child.mask, q.score, 0.0))
+            mask = self._mask(q.child)
+            return _Match(mask, mask * q.score)
         if kind is PreloadedPrefix:
             return self._prefix(q)
         if kind is Q.Phrase and self._has_positions(q.fieldname):
@@ -294,13 +312,33 @@ class _Evaluation:
             scores.append(term_scores[np.searchsorted(ids, docs)])
         return docs, _tree_sum(scores)
 
+    def _mask(self, q):
+        """Which documents ``q`` matches, without their scores when it is a
+        term or a union of terms (a tier's constant score needs no more)."""
+        kind = type(q)
+        if id(q) in self.shared or not (kind is Q.Term or (kind is Q.Or and not q.scale)):
+            return self.run(q).mask
+        terms = [q] if kind is Q.Term else q.subqueries
+        if any(type(t) is not Q.Term for t in terms):
+            return self.run(q).mask
+        mask = np.zeros(self.size, dtype=bool)
+        for term in terms:
+            found = self.segment.frequencies(term.fieldname, term.text)
+            if found is not None:
+                mask[found[0]] = True
+        return mask
+
     def _word_group(self, q):
         child = self.run(q.child)
         if not child.mask.any():
             return child
         weight, k1 = self.weights[id(q)], q.k1
         s = child.scores
-        return _Match(child.mask, np.where(child.mask, weight * s * (k1 + 1) / (k1 + s), 0.0))
+        # weight * s * (k1 + 1) / (k1 + s), in place, in that order; 0 where s is.
+        saturated = weight * s
+        saturated *= k1 + 1
+        saturated /= k1 + s
+        return _Match(child.mask, saturated)
 
     def _union(self, queries):
         mask = np.zeros(self.size, dtype=bool)
@@ -325,7 +363,8 @@ class _Evaluation:
         for m in matches:
             mask &= m.mask
             scores += m.scores
-        return _Match(mask, np.where(mask, scores, 0.0))
+        scores *= mask
+        return _Match(mask, scores)
 
     @staticmethod
     def _boosted(match, boost):
@@ -340,7 +379,7 @@ class _Evaluation:
         if isinstance(q, Q.Not):
             inner = self.run(q.query)
             result.mask = ~inner.mask
-            result.scores = np.where(result.mask, 1.0, 0.0)  # Whoosh's InverseMatcher scores 1
+            result.scores = result.mask.astype(np.float64)  # Whoosh's InverseMatcher scores 1
             return result
         m = q.matcher(segment.searcher, segment.top.context())
         ids, scores = [], []
@@ -361,20 +400,22 @@ def _tree_sum(parts):
     return _tree_sum(parts[:half]) + _tree_sum(parts[half:])
 
 
-def _walk(q, top, weights, seen, shared):
+def _walk(q, idf_weight, weights, seen, shared):
     """Each WordGroup's idf weight, from whole-index statistics, and the nodes met more than once (by id)."""
     if id(q) in seen:
         shared.add(id(q))
         return
     seen[id(q)] = q
     if isinstance(q, WordGroup):
-        weights[id(q)] = q._weight(top)
+        weights[id(q)] = idf_weight(q)
     for child in q.children():
-        _walk(child, top, weights, seen, shared)
+        _walk(child, idf_weight, weights, seen, shared)
 
 
 class TermAtATime:
     """Ranks queries on one searcher; made once per opened index and reused."""
+
+    MAX_REMEMBERED_WEIGHTS = 50_000
 
     def __init__(self, searcher, b: float, cache: PostingsCache | None = None, name: str = "", folder=None):
         """``name`` tells this index generation from others in a shared ``cache``;
@@ -383,11 +424,24 @@ class TermAtATime:
         cache = cache or PostingsCache()
         self.segments = [(_Segment(sub, searcher, b, cache, name, folder), offset)
                          for sub, offset in searcher.leaf_searchers()]
+        # A word's idf weight, by its terms: the index does not change under
+        # this searcher, and looking up ~45 document frequencies took a tenth
+        # of a query's ranking.
+        self._idf_weights = {}
+
+    def _idf_weight(self, group: WordGroup) -> float:
+        key = (tuple(map(tuple, group.words)), group.prefix)
+        weight = self._idf_weights.get(key)
+        if weight is None:
+            if len(self._idf_weights) >= self.MAX_REMEMBERED_WEIGHTS:
+                self._idf_weights.clear()
+            weight = self._idf_weights[key] = group._weight(self.searcher)
+        return weight
 
     def top(self, q, limit: int) -> Ranked:
         """The ``limit`` best documents for ``q``: score first, then lower document number, as Whoosh orders them."""
         weights, seen, shared = {}, {}, set()
-        _walk(q, self.searcher, weights, seen, shared)  # seen holds the nodes, so no id is reused
+        _walk(q, self._idf_weight, weights, seen, shared)  # seen holds the nodes, so no id is reused
         total, best = 0, []
         for segment, offset in self.segments:
             match = _Evaluation(segment, weights, shared).run(q)

@@ -19,6 +19,7 @@ from conftest import SEEDS, run_cli
 from indexer import SearchEngine
 from indexer.query import QueryError, parse_query
 from indexer.search import whoosh_top
+from indexer.term_at_a_time import _size
 from test_golden import GOLDEN, QUERIES
 
 SYNTAX = [
@@ -132,3 +133,15 @@ def test_a_long_result_list_is_cut_at_the_same_place(seed_index):
     for text in ("وز*", "في", "لافروف OR موسكو OR الهند"):
         for limit in (1, 2, 3):
             _assert_same(engine, text, limit)
+
+
+def test_the_postings_cache_counts_only_what_the_process_holds(seed_index):
+    """A term's document numbers are a slice of the memory-mapped columns file,
+    shared by every process: the cache's budget counts its scores only."""
+    segment = SearchEngine(seed_index)._opened().arrays.segments[0][0]
+    assert segment.columns is not None
+    ids, frequencies = segment.frequencies("body", "لافروف")
+    assert len(ids) >= 3
+    assert _size((ids, frequencies)) == 64 + frequencies.nbytes
+    copied = ids.copy()
+    assert _size((copied, frequencies)) == 64 + copied.nbytes + frequencies.nbytes
