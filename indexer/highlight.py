@@ -11,6 +11,7 @@ text is the original slice, diacritics and all; everything else is escaped.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import deque
 from html import escape
 
@@ -18,7 +19,7 @@ from whoosh.highlight import FIRST, BasicFragmentScorer, Formatter, Fragment, ge
 
 from .analysis import DEFAULT_SETTINGS, AnalysisSettings, token_forms, token_strings, tokens, widened_to_whitespace
 from .letter_spots import LetterSpots
-from .normalize import DELETED, normalize_word
+from .normalize import DELETED, IGNORABLE_CLASS, normalize_word
 from .query import MatchTerms
 
 SNIPPET_FRAGMENTS = 3
@@ -40,6 +41,11 @@ class MarkFormatter(Formatter):
 
 
 _formatter = MarkFormatter()
+# Where a token starts with a letter normalization deletes (tatweel): only
+# such a token can be left with nothing, and the chain drops it.
+_VANISHING = "[%s]" % "".join(re.escape(c) for c in sorted(DELETED) if re.fullmatch(r"[^\W\d_]", c))
+_VANISHING_LETTER = re.compile(_VANISHING)  # searched first: a plain class is scanned fast
+_VANISHING_START = re.compile(r"(?<![^\W\d_])(?<!%s)%s" % (IGNORABLE_CLASS, _VANISHING))
 _WORDS = re.compile(r"\w+")
 
 
@@ -74,19 +80,28 @@ class _PageMarks:
             )
         return marks
 
-    def spans(self, text: str, start: int, end: int, hits: set[str]) -> list[tuple]:
-        """(start, end, exact form if it matches else None) of each word of
-        ``text[start:end]``; ``hits`` holds every token of the text that
-        matches, so the others are only spans."""
-        spans = []
-        for match in tokens(text, start, end):
-            token = match.group()
-            if token in hits:
-                at = match.start()
-                spans.extend((at + s, at + e, exact if matched else None) for s, e, exact, matched in self.of(token))
-            elif token[0] not in DELETED or normalize_word(token):  # the chain drops a token with nothing left
-                spans.append((match.start(), match.end(), None))
-        return spans
+    def spans(self, text: str, start: int, end: int, spots: list[tuple]) -> tuple[list, dict]:
+        """The words of ``text[start:end]`` as (start, end) spans, and the
+        exact form of each that matches, by its start.  ``spots`` lists
+        (offset, token) for every place a token that matches (a hit) may
+        stand, so no other word needs more than its span."""
+        if _VANISHING_LETTER.search(text, start, end) is None or _VANISHING_START.search(text, start, end) is None:
+            spans = [match.span() for match in tokens(text, start, end)]
+        else:  # the chain drops a token with nothing left (tatweel alone)
+            spans = [match.span() for match in tokens(text, start, end)
+                     if match.group()[0] not in DELETED or normalize_word(match.group())]
+        marks = {}
+        i = bisect_left(spots, (start,))
+        while i < len(spots) and spots[i][0] < end:
+            at, hit = spots[i]
+            k = bisect_left(spans, (at,))
+            if k < len(spans) and spans[k] == (at, at + len(hit)):  # the whole token, not letters inside one
+                # A token is one term of the exact chain, at the token's own offsets, or none.
+                for _, _, exact, matched in self.of(hit):
+                    if matched:
+                        marks[at] = exact
+            i += 1
+        return spans, marks
 
     def _matched(self, token: str, stems: bool = True) -> bool:
         if not stems:  # an exact form, a prefix, a spelling: normalizing is enough
@@ -110,50 +125,54 @@ def _page_marks(terms: MatchTerms, scope: str, settings: AnalysisSettings) -> _P
 
 
 def _marked_spans(text: str, terms: MatchTerms, scope: str, settings: AnalysisSettings, context: bool = False):
-    """Spans (see _PageMarks.spans) of the matched words of ``text`` and, with
-    ``context``, of the words around them that may put in, or shape, a fragment.
+    """The spans of the matched words of ``text`` and, with ``context``, of the
+    words around them that may put in, or shape, a fragment; and the exact
+    form of each matched word by its start (see _PageMarks.spans).
 
     Only the stretches around matches are tokenized and marked: a long text
     has few of them, and the fragmenter makes the same fragments from them as
     from every word of the text (see _short)."""
     page = _page_marks(terms, scope, settings)
     hits = page.hits(text)
+    out, matched, done = [], {}, 0
     if not hits:
-        return []
-    out, done = [], 0
+        return out, matched
+    spots = sorted((at, hit) for hit in hits for at in _occurrences(text, hit))
     # About the context the fragmenter reads around a match (see _short), in
     # characters of text; a stretch found short is widened on the short side.
     before, after = (FRAGMENT_SURROUND + 20, 2 * FRAGMENT_SURROUND + 40) if context else (1, 1)
-    for lo, hi in _windows(text, hits, before, after):
+    for lo, hi in _windows(spots, before, after):
         if hi <= done:
             continue
         lo = max(lo, done)
         while True:
             start, end = widened_to_whitespace(text, lo, hi, done)
-            spans = page.spans(text, start, end, hits)
-            short_before, short_after = _short(spans, start == done, end == len(text)) if context else (False, False)
+            spans, marks = page.spans(text, start, end, spots)
+            short_before, short_after = (
+                _short(spans, marks, start == done, end == len(text)) if context else (False, False))
             if not (short_before or short_after):
                 break
             lo, hi = (max(done, lo - FRAGMENT_CHARS) if short_before else lo), hi + FRAGMENT_CHARS * short_after
-        if any(span[2] is not None for span in spans):  # a hit's letters may stand inside a longer token
-            out.extend(spans if context else [span for span in spans if span[2] is not None])
+        if marks:  # a hit's letters may stand inside a longer token
+            out.extend(spans if context else [span for span in spans if span[0] in marks])
+            matched.update(marks)
             done = end
-    return out
+    return out, matched
 
 
-def _windows(text: str, hits: set, before: int, after: int) -> list[list[int]]:
+def _occurrences(text: str, letters: str):
+    at = text.find(letters)
+    while at >= 0:
+        yield at
+        at = text.find(letters, at + 1)
+
+
+def _windows(spots: list[tuple], before: int, after: int) -> list[list[int]]:
     """(start, end) of the stretches from ``before`` characters before to
-    ``after`` characters after each occurrence of a hit's letters, merged."""
-    spots = []
-    for hit in hits:
-        at = text.find(hit)
-        while at >= 0:
-            spots.append((at, at + len(hit)))
-            at = text.find(hit, at + 1)
-    spots.sort()
+    ``after`` characters after each spot, merged."""
     windows = []
-    for at, end in spots:
-        lo, hi = at - before, end + after
+    for at, hit in spots:
+        lo, hi = at - before, at + len(hit) + after
         if windows and lo <= windows[-1][1]:
             windows[-1][1] = max(windows[-1][1], hi)
         else:
@@ -161,7 +180,7 @@ def _windows(text: str, hits: set, before: int, after: int) -> list[list[int]]:
     return windows
 
 
-def _short(spans: list[tuple], joins_last: bool, at_end: bool) -> tuple[bool, bool]:
+def _short(spans: list[tuple], marks: dict, joins_last: bool, at_end: bool) -> tuple[bool, bool]:
     """Whether the words of a stretch lack context of its matches (before the first, after the last).
 
     Before a match ContextFragmenter keeps the words that start at most
@@ -172,12 +191,11 @@ def _short(spans: list[tuple], joins_last: bool, at_end: bool) -> tuple[bool, bo
     holding both for its first and its last match gives the fragmenter the
     state it would have had from every word of the text.
     """
-    matched = [i for i, span in enumerate(spans) if span[2] is not None]
-    if not matched:
+    if not marks:
         return False, False
-    first, last = matched[0], matched[-1]
+    first, last = bisect_left(spans, (min(marks),)), bisect_left(spans, (max(marks),))
     before = joins_last or (first > 0 and spans[0][0] <= spans[first - 1][1] - FRAGMENT_SURROUND)
-    after = at_end or sum(end - start for start, end, _ in spans[last:]) >= 2 * FRAGMENT_SURROUND
+    after = at_end or sum(end - start for start, end in spans[last:]) >= 2 * FRAGMENT_SURROUND
     return not before, not after
 
 
@@ -202,22 +220,24 @@ def _distinct(fragments):
 
 def snippet(text: str, terms: MatchTerms, scope: str = "body", settings: AnalysisSettings = DEFAULT_SETTINGS) -> str:
     """Up to three fragments around the matches; the text's opening when nothing matched."""
-    return snippet_from(text, context_fragments(text, _marked_spans(text, terms, scope, settings, context=True)))
+    return snippet_from(text, context_fragments(text, *_marked_spans(text, terms, scope, settings, context=True)))
 
 
-def context_fragments(text: str, spans):
+def context_fragments(text: str, spans: list[tuple], marks: dict):
     """The fragments Whoosh's ContextFragmenter makes, from spans instead of tokens.
 
-    The same algorithm, step for step, over (start, end, exact form or None)
-    tuples: Whoosh's takes one Token object per word, and making those for
-    the words around the matches was half a snippet's time.
+    The same algorithm, step for step, over (start, end) spans and the exact
+    forms of the matched ones by start: Whoosh's takes one Token object per
+    word, and making those for the words around the matches was half a
+    snippet's time.
     """
     maxchars, surround = FRAGMENT_CHARS, FRAGMENT_SURROUND
     first = None  # where the fragment starts
     firsts = deque()  # starts of the words just before it
     countdown = -1  # characters of words still to take; < 0 outside a fragment
     words, length, end = [], 0, None
-    for start, end, exact in spans:
+    for start, end in spans:
+        exact = marks.get(start)
         size = end - start
         if countdown < 0 and exact is None:
             firsts.append(start)
@@ -257,5 +277,6 @@ def highlight_all(text: str, terms: MatchTerms | None, scope: str, settings: Ana
     if terms is None or not text:
         return escape(text, quote=False)
     # The whole text is one fragment: only the matched words matter.
-    words = [_Word(exact, start, end) for start, end, exact in _marked_spans(text, terms, scope, settings)]
+    spans, marks = _marked_spans(text, terms, scope, settings)
+    words = [_Word(marks[start], start, end) for start, end in spans]
     return _formatter.format([Fragment(text, words)])

@@ -51,6 +51,8 @@ TEXTS = [
     "",
     # hamza seats, diacritics, tatweel inside a word and alone, a stem's longer forms
     "المسئولون والمسؤول عُرِفَتْ إسرائيل والـــوزير ـــ وزيرها الوزراء قالت في عام 2022",
+    # a tatweel alone is no word: the context before the match starts at كلمة, far behind
+    "كلمة" + " " * 70 + "ـــ لافروف",
     # a presentation form (lam-alef) and a letter whose lowercase is two: every token asked
     "\uFEFBفروف قال لافروف",
     "İstanbul LAVROV لافروف قال",
@@ -116,8 +118,9 @@ def test_fragments_are_cut_as_whoosh_cuts_them():
         text = "a" * (at + 1)
         tokens = [Token(text=exact or "", startchar=start, endchar=end, matched=exact is not None)
                   for start, end, exact in spans]
+        marks = {start: exact for start, _, exact in spans if exact is not None}
         ours = [(f.startchar, f.endchar, [(w.startchar, w.endchar, w.text) for w in f.matches])
-                for f in context_fragments(text, spans)]
+                for f in context_fragments(text, [(start, end) for start, end, _ in spans], marks)]
         whoosh = [(f.startchar, f.endchar, [(t.startchar, t.endchar, t.text) for t in f.matches])
                   for f in _whoosh_fragments(text, tokens)]
         assert ours == whoosh, spans
