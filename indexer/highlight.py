@@ -66,6 +66,7 @@ class _PageMarks:
     def __init__(self, terms: MatchTerms, scope: str, settings: AnalysisSettings):
         self.settings = settings
         self.matches = terms.matcher(scope)
+        self.joined = terms.joined[scope] - terms.exact[scope]
         self.marks: dict[str, tuple] = {}
         self.spots = LetterSpots.of_query(
             terms.exact[scope], terms.stems[scope], terms.prefixes[scope], terms.variants[scope], settings)
@@ -140,7 +141,12 @@ def _marked_spans(text: str, terms: MatchTerms, scope: str, settings: AnalysisSe
     spots = sorted((at, hit) for hit in hits for at in _occurrences(text, hit))
     # About the context the fragmenter reads around a match (see _short), in
     # characters of text; a stretch found short is widened on the short side.
-    before, after = (FRAGMENT_SURROUND + 20, 2 * FRAGMENT_SURROUND + 40) if context else (1, 1)
+    # Marking the whole text, a phrase's stop words need the words next to the
+    # matches, however far: the whole text is read.
+    if context:
+        before, after = FRAGMENT_SURROUND + 20, 2 * FRAGMENT_SURROUND + 40
+    else:
+        before = after = len(text) if page.joined else 1
     for lo, hi in _windows(spots, before, after):
         if hi <= done:
             continue
@@ -148,6 +154,7 @@ def _marked_spans(text: str, terms: MatchTerms, scope: str, settings: AnalysisSe
         while True:
             start, end = widened_to_whitespace(text, lo, hi, done)
             spans, marks = page.spans(text, start, end, spots)
+            join_phrase_stop_words(text, spans, marks, page.joined)
             short_before, short_after = (
                 _short(spans, marks, start == done, end == len(text)) if context else (False, False))
             if not (short_before or short_after):
@@ -158,6 +165,23 @@ def _marked_spans(text: str, terms: MatchTerms, scope: str, settings: AnalysisSe
             matched.update(marks)
             done = end
     return out, matched
+
+
+def join_phrase_stop_words(text: str, spans: list[tuple], marks: dict, joined: set[str]) -> None:
+    """Adds to ``marks`` the phrase stop words (``joined``) that stand next to
+    a marked word, or next to one so added, on either side."""
+    if not joined or not marks:
+        return
+    for start in list(marks):
+        i = bisect_left(spans, (start,))
+        for step in (-1, 1):
+            k = i + step
+            while 0 <= k < len(spans) and spans[k][0] not in marks:
+                exact = normalize_word(text[spans[k][0]:spans[k][1]])
+                if exact not in joined:
+                    break
+                marks[spans[k][0]] = exact
+                k += step
 
 
 def _occurrences(text: str, letters: str):

@@ -67,6 +67,9 @@ class MatchTerms:
     prefixes: dict[str, set[str]] = field(default_factory=lambda: {f: set() for f in TEXT_FIELDS})
     # Other spellings the query searched for (normalized, without proclitics).
     variants: dict[str, set[str]] = field(default_factory=lambda: {f: set() for f in TEXT_FIELDS})
+    # Stop words of a quoted phrase: marked only next to a marked word, not
+    # wherever they stand ("في عام" marks في before عام, not every في).
+    joined: dict[str, set[str]] = field(default_factory=lambda: {f: set() for f in TEXT_FIELDS})
     # The highlighter's memo per query: highlight.py.
     memo: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -89,7 +92,7 @@ class MatchTerms:
 
     def words(self) -> list[str]:
         """The exact forms searched for, in no particular order."""
-        return sorted(set().union(*self.exact.values()))
+        return sorted(set().union(*self.exact.values(), *self.joined.values()))
 
 
 @dataclass
@@ -326,11 +329,15 @@ class _Expander:
         self._count_leaf()
         words = [w for w in map(normalize_word, q.words) if w]
         # Primary stems of the content words; each stop word skipped widens the slop.
-        stem_words = []
+        stem_words, stop_words = [], []
         for word in words:
             stems = self._stems(word)
             if stems:
                 stem_words.append(stems[0])
+            else:
+                stop_words.append(word)
+        # A phrase of stop words alone has nothing to stand next to: its words are marked where they stand.
+        joined = stop_words if stem_words else []
         slop = max(q.slop, 1) + (len(words) - len(stem_words))
         match, exact, bonus = [], [], []
         for scope in self._scopes(q.fieldname):
@@ -343,7 +350,8 @@ class _Expander:
             elif stem_words:
                 match.append(Q.Term(fields.stem, stem_words[0], boost=self._weight(scope, "stem")))
             if not negated:
-                self.terms.exact[scope].update(words)
+                self.terms.exact[scope].update(w for w in words if w not in joined)
+                self.terms.joined[scope].update(joined)
                 self.terms.stems[scope].update(stem_words)
         if negated:
             return Q.Or(match)

@@ -16,7 +16,15 @@ from whoosh.highlight import ContextFragmenter
 from conftest import SEEDS
 from indexer import SearchEngine
 from indexer.analysis import DEFAULT_SETTINGS, AnalysisSettings, word_forms
-from indexer.highlight import FRAGMENT_CHARS, FRAGMENT_SURROUND, context_fragments, highlight_all, snippet, snippet_from
+from indexer.highlight import (
+    FRAGMENT_CHARS,
+    FRAGMENT_SURROUND,
+    context_fragments,
+    highlight_all,
+    join_phrase_stop_words,
+    snippet,
+    snippet_from,
+)
 from indexer.query import QueryError, parse_query
 from test_term_at_a_time import SYNTAX
 
@@ -35,6 +43,7 @@ QUERIES = SYNTAX + [
     "الوزير",
     "Lavrov",
     '"في عام"',
+    '"على الرغم من ذلك"',
 ]
 
 SEED_BODIES = [p.read_text(encoding="utf-8").split("\n", 1)[1] for p in sorted(SEEDS.glob("*.txt"))]
@@ -67,10 +76,15 @@ def _whoosh_fragments(text: str, marked: list[Token]):
 
 def _slow_snippet(text: str, terms, scope: str, settings=DEFAULT_SETTINGS) -> str:
     """The snippet made from every word of the text, each asked of the query
-    alone, and cut into fragments by Whoosh's own ContextFragmenter."""
+    alone (a phrase's stop words then next to the marked words), and cut into
+    fragments by Whoosh's own ContextFragmenter."""
     matches = terms.matcher(scope)
-    marked = [Token(text=w.exact, startchar=w.startchar, endchar=w.endchar, matched=matches(w.exact, w.stems))
-              for w in word_forms(text, settings)]
+    words = list(word_forms(text, settings))
+    spans = [(w.startchar, w.endchar) for w in words]
+    marks = {w.startchar: w.exact for w in words if matches(w.exact, w.stems)}
+    join_phrase_stop_words(text, spans, marks, terms.joined[scope] - terms.exact[scope])
+    marked = [Token(text=w.exact, startchar=w.startchar, endchar=w.endchar, matched=w.startchar in marks)
+              for w in words]
     return snippet_from(text, _whoosh_fragments(text, marked))
 
 
@@ -141,3 +155,25 @@ def test_a_whole_text_is_marked_wherever_a_word_matches(reader_and_schema):
         "<mark>عُرِفَت</mark> القصة، ثم قال <mark>بلينكن</mark>: <mark>عرفت</mark>.\n"
         + "كلام " * 200 + "<mark>وبلينكن</mark>"
     )
+
+
+PHRASE_TEXT = "على الرغم من ذلك قال في عام 2022 إن المدينة في الشمال، من ذلك ما قيل على المنبر"
+
+
+@pytest.mark.parametrize("query, marked", [
+    # a phrase's stop word is marked next to the phrase's other words, not wherever it stands
+    ('"في عام"', "على الرغم من ذلك قال <mark>في</mark> <mark>عام</mark> 2022 إن المدينة في الشمال، "
+                 "من ذلك ما قيل على المنبر"),
+    # and next to a stop word so marked, on either side
+    ('"على الرغم من ذلك"', "<mark>على</mark> <mark>الرغم</mark> <mark>من</mark> <mark>ذلك</mark> قال في عام "
+                           "2022 إن المدينة في الشمال، من ذلك ما قيل على المنبر"),
+    # a phrase of stop words alone has nothing to stand next to: marked where they stand
+    ('"من ذلك"', "على الرغم <mark>من</mark> <mark>ذلك</mark> قال في عام 2022 إن المدينة في الشمال، "
+                 "<mark>من</mark> <mark>ذلك</mark> ما قيل على المنبر"),
+])
+def test_the_stop_words_of_a_phrase_are_marked_beside_its_other_words(reader_and_schema, query, marked):
+    reader, schema = reader_and_schema
+    terms = parse_query(query, schema, reader=reader).terms
+    assert highlight_all(PHRASE_TEXT, terms, "body") == marked
+    far = "في الشمال قيل كلام كثير. " * 30 + PHRASE_TEXT
+    assert snippet(far, terms, "body").count("<mark>") == marked.count("<mark>")
