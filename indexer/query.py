@@ -36,6 +36,7 @@ MIN_PREFIX_CHARS = 2
 # Words one prefix* may stand for: each is a term the search must read.
 MAX_PREFIX_TERMS = 2000
 MAX_VARIANTS = 20  # other spellings of one word a query searches for
+MAX_REMEMBERED_SPELLINGS = 50_000
 ALL_SCOPES = "all"
 SCOPES = (ALL_SCOPES, *TEXT_FIELDS)  # where words without a field name are searched
 # Arabic and typographic quotation marks mean a phrase too.
@@ -187,10 +188,11 @@ class _Expander:
     ``Ranking.relatives_match`` is off) its root and stem 4-grams.
     """
 
-    def __init__(self, schema, ranking: Ranking, reader=None, scope: str = ALL_SCOPES):
+    def __init__(self, schema, ranking: Ranking, reader=None, scope: str = ALL_SCOPES, memo: dict | None = None):
         self.schema = schema
         self.ranking = ranking
         self.reader = reader
+        self.memo = memo
         # Where a word without a field name (title:) is searched.
         self.default_scopes = list(TEXT_FIELDS) if scope == ALL_SCOPES else [scope]
         self.terms = MatchTerms()
@@ -216,7 +218,17 @@ class _Expander:
         name = TEXT_FIELDS[scope].spelling
         if self.reader is None or name not in self.schema or not self.ranking.weights.get("variant"):
             return []
-        terms, words = other_spellings(self.reader, name, word, MAX_VARIANTS)
+        key = (name, word)
+        found = self.memo.get(key) if self.memo is not None else None
+        if found is None:
+            # Reading a spelling key's words from the term index was a third of a parse.
+            terms, words = other_spellings(self.reader, name, word, MAX_VARIANTS)
+            found = tuple(terms), frozenset(words)
+            if self.memo is not None:
+                if len(self.memo) >= MAX_REMEMBERED_SPELLINGS:
+                    self.memo.clear()
+                self.memo[key] = found
+        terms, words = found
         self.terms.variants[scope].update(words)
         return terms
 
@@ -467,13 +479,16 @@ def _parse(text: str) -> Q.Query:
 
 
 def parse_query(
-    text: str, schema, ranking: Ranking = DEFAULT_RANKING, reader=None, scope: str = ALL_SCOPES
+    text: str, schema, ranking: Ranking = DEFAULT_RANKING, reader=None, scope: str = ALL_SCOPES,
+    memo: dict | None = None,
 ) -> ParsedQuery:
     """Parse and check ``text``; raise ``QueryError`` with a clear message when it cannot run.
 
     With the index's ``reader`` the query also searches other spellings of
     long words that the index holds (variants.py).  ``scope`` ("all",
     "title" or "body") is where words without a field name are searched.
+    ``memo``, kept by the caller as long as ``reader``, remembers those
+    spellings per word.
     """
     if scope not in SCOPES:
         raise QueryError("bad_parameter", f"scope must be one of {', '.join(SCOPES)}.")
@@ -484,7 +499,7 @@ def parse_query(
     cleaned = text.translate(_QUOTE_MARKS).translate(_PUNCTUATION_BRACKETS)
     if _parser is None:
         _parser = _make_parser()
-    expander = _Expander(schema, ranking, reader, scope)
+    expander = _Expander(schema, ranking, reader, scope, memo)
     query = expander.expand(_parse(cleaned))
     if query is None:
         if _LEADING_MINUS.search(cleaned):

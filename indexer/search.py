@@ -113,6 +113,10 @@ class _Opened:
         self.meta = store.read_meta(gen)
         self.index = whoosh_index.open_dir(str(gen))
         self.searcher = self.index.searcher(weighting=ranking.weighting())
+        # The index's schema as opened (Index.schema reads the table of contents again on each call).
+        self.schema = self.searcher.schema
+        # What parsing looks up in this index and may remember (query.parse_query).
+        self.parse_memo = {}
         # The array scorer knows our own weighting (BM25F per word) only.
         self.arrays = (TermAtATime(self.searcher, ranking.b, cache, str(gen), gen)
                        if ranking.saturation == "word" else None)
@@ -204,7 +208,7 @@ class SearchEngine:
         page, per_page = check_page(page, per_page)
         opened = self._opened()
         reader = opened.searcher.reader()
-        parsed = parse_query(text, opened.index.schema, self.ranking, reader, scope)
+        parsed = parse_query(text, opened.schema, self.ranking, reader, scope, opened.parse_memo)
         limit = page * per_page
         results, relaxed = self._run(opened, parsed, limit)
         total = results.total
@@ -253,7 +257,7 @@ class SearchEngine:
     def ranked(self, text: str, limit: int = 100) -> list[tuple[str, float]]:
         """(id, score) of the top ``limit`` documents, by the same path as ``search``, without snippets."""
         opened = self._opened()
-        parsed = parse_query(text, opened.index.schema, self.ranking, opened.searcher.reader())
+        parsed = parse_query(text, opened.schema, self.ranking, opened.searcher.reader(), memo=opened.parse_memo)
         results, _ = self._run(opened, parsed, limit)
         return [(opened.searcher.stored_fields(docnum)["id"], score) for docnum, score in results.hits]
 
@@ -266,7 +270,8 @@ class SearchEngine:
         terms: MatchTerms | None = None
         if query:
             try:
-                terms = parse_query(query, opened.index.schema, self.ranking, opened.searcher.reader()).terms
+                terms = parse_query(query, opened.schema, self.ranking, opened.searcher.reader(),
+                                    memo=opened.parse_memo).terms
             except QueryError:
                 terms = None
         settings = self._settings(opened)

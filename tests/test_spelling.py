@@ -4,6 +4,8 @@ import re
 
 from conftest import api_search, ids
 
+from indexer import SearchEngine
+from indexer.query import parse_query
 from indexer.variants import close_spelling, spelling_terms, split_term
 
 SPELLINGS_OF_BLINKEN = "001_6065c3113359f301.txt"  # writes only بلينكين
@@ -63,3 +65,16 @@ def test_the_page_offers_the_suggestions_as_links(client):
 def test_the_document_page_marks_the_other_spelling(client):
     html = client.get(f"/doc/{SPELLINGS_OF_BLINKEN}", query_string={"q": "بلينكن"}).get_data(as_text=True)
     assert '<mark id="m1">بلينكين</mark>' in html
+
+
+def test_other_spellings_remembered_by_the_engine_parse_as_looked_up(seed_index):
+    """The engine remembers each word's other spellings per opened index: a
+    query parsed again through that memo is the query parsed afresh."""
+    opened = SearchEngine(seed_index)._opened()
+    reader, memo = opened.searcher.reader(), {}
+    for text in ["بلينكن", "لافروف وبلينكن", "\"قال بلينكن\"", "لافرو*"]:
+        fresh = parse_query(text, opened.schema, reader=reader)
+        for _ in range(2):
+            again = parse_query(text, opened.schema, reader=reader, memo=memo)
+            assert again.query == fresh.query and again.terms == fresh.terms, text
+    assert any(words for _, words in memo.values())  # some word has other spellings in the seeds
