@@ -341,21 +341,27 @@ class _Evaluation:
         return _Match(child.mask, saturated)
 
     def _union(self, queries):
-        mask = np.zeros(self.size, dtype=bool)
         scores = np.zeros(self.size)
+        # A term with a positive boost scores above 0 wherever it stands, so
+        # the documents its postings reach are those with a score; only the
+        # other parts need a mask (the scatter into it was a third of a union).
+        mask = None
         for sub in queries:
             if type(sub) is Q.Term and id(sub) not in self.shared:
                 # A term's few postings go straight into the sum, without a whole-segment array of its own.
                 found = self.segment.frequencies(sub.fieldname, sub.text)
                 if found is not None:
                     ids, term_scores = found
-                    mask[ids] = True
                     scores[ids] += term_scores * sub.boost if sub.boost != 1.0 else term_scores
+                    if not sub.boost > 0:
+                        mask = np.zeros(self.size, dtype=bool) if mask is None else mask
+                        mask[ids] = True
             else:
                 m = self.run(sub)
-                mask |= m.mask
+                mask = m.mask.copy() if mask is None else np.logical_or(mask, m.mask, out=mask)
                 scores += m.scores
-        return _Match(mask, scores)
+        scored = scores > 0
+        return _Match(scored if mask is None else np.logical_or(mask, scored, out=mask), scores)
 
     def _intersection(self, matches):
         mask = np.ones(self.size, dtype=bool)

@@ -145,3 +145,17 @@ def test_the_postings_cache_counts_only_what_the_process_holds(seed_index):
     assert _size((ids, frequencies)) == 64 + frequencies.nbytes
     copied = ids.copy()
     assert _size((copied, frequencies)) == 64 + copied.nbytes + frequencies.nbytes
+
+
+def test_a_term_boosted_to_nothing_still_makes_its_documents_match(seed_index):
+    """A union tells its documents by their scores when every term scores
+    above 0; a term weighted 0 (or less) scores nothing, and its documents
+    must still be matched, as Whoosh matches them."""
+    from whoosh import query as Q
+
+    opened = SearchEngine(seed_index)._opened()
+    for boost in (0.0, -1.0):
+        query = Q.Or([Q.Term("body", "الهند"), Q.Term("body", "بلينكن", boost=boost)])
+        arrays, whoosh = opened.arrays.top(query, 20), whoosh_top(opened.searcher, query, 20)
+        assert arrays.total == whoosh.total > opened.arrays.top(Q.Term("body", "الهند"), 20).total
+        assert sorted(d for d, _ in arrays.hits) == sorted(d for d, _ in whoosh.hits)
