@@ -68,6 +68,12 @@ def _folded(text: str) -> tuple[str, np.ndarray]:
     return folded[kept].tobytes().decode("utf-32-le", "surrogatepass"), np.flatnonzero(~kept)
 
 
+@lru_cache(maxsize=50_000)
+def _folded_word(word: str) -> str:
+    # A query's ~10 words and stems each cost a few numpy calls to fold; they recur across queries.
+    return _folded(word)[0]
+
+
 @lru_cache(maxsize=1)
 def _excluded_words() -> dict[str, tuple[str, ...]]:
     """stem (hamza folded, as the stem field holds it) -> the words an exclusion gives it."""
@@ -102,7 +108,7 @@ class LetterSpots:
         forms: dict[str, bool] = {}
         for words, needs_stems in (((*exact, *prefixes, *variants), False), (stemmed, True)):
             for word in words:
-                form = _folded(word)[0]
+                form = _folded_word(word)
                 if form:
                     forms[form] = forms.get(form, False) or needs_stems
         return cls(forms)
