@@ -67,19 +67,19 @@ class _PageMarks:
         self.settings = settings
         self.matches = terms.matcher(scope)
         self.joined = terms.joined[scope] - terms.exact[scope]
-        self.marks: dict[str, tuple] = {}
+        self.forms: dict[str, tuple] = {}  # token -> of(token)
         self.spots = LetterSpots.of_query(
             terms.exact[scope], terms.stems[scope], terms.prefixes[scope], terms.variants[scope], settings)
 
     def of(self, token: str) -> tuple:
         """(start, end, exact form, matched) of each form of ``token``."""
-        marks = self.marks.get(token)
-        if marks is None:
-            marks = self.marks[token] = tuple(
+        forms = self.forms.get(token)
+        if forms is None:
+            forms = self.forms[token] = tuple(
                 (start, end, exact, self.matches(exact, stems))
                 for exact, stems, start, end in token_forms(token, self.settings)
             )
-        return marks
+        return forms
 
     def spans(self, text: str, start: int, end: int, spots: list[tuple]) -> tuple[list, dict]:
         """The words of ``text[start:end]`` as (start, end) spans, and the
