@@ -17,7 +17,7 @@ from html import escape
 
 from whoosh.highlight import FIRST, BasicFragmentScorer, Formatter, Fragment, get_text, mkfrag, top_fragments
 
-from .analysis import DEFAULT_SETTINGS, AnalysisSettings, token_forms, token_strings, tokens, widened_to_whitespace
+from .analysis import DEFAULT_SETTINGS, AnalysisSettings, token_forms, tokens, widened_to_whitespace
 from .letter_spots import LetterSpots
 from .normalize import DELETED, IGNORABLE_CLASS, normalize_word
 from .query import MatchTerms
@@ -81,26 +81,24 @@ class _PageMarks:
             )
         return forms
 
-    def spans(self, text: str, start: int, end: int, spots: list[tuple]) -> tuple[list, dict]:
+    def spans(self, text: str, start: int, end: int, hits: list[tuple]) -> tuple[list, dict]:
         """The words of ``text[start:end]`` as (start, end) spans, and the
-        exact form of each that matches, by its start.  ``spots`` lists
-        (offset, token) for every place a token that matches (a hit) may
-        stand, so no other word needs more than its span."""
+        exact form of each that matches, by its start.  ``hits`` lists
+        (start, token) of every token of the text that matches, so no other
+        word needs more than its span."""
         if _VANISHING_LETTER.search(text, start, end) is None or _VANISHING_START.search(text, start, end) is None:
             spans = [match.span() for match in tokens(text, start, end)]
         else:  # the chain drops a token with nothing left (tatweel alone)
             spans = [match.span() for match in tokens(text, start, end)
                      if match.group()[0] not in DELETED or normalize_word(match.group())]
         marks = {}
-        i = bisect_left(spots, (start,))
-        while i < len(spots) and spots[i][0] < end:
-            at, hit = spots[i]
-            k = bisect_left(spans, (at,))
-            if k < len(spans) and spans[k] == (at, at + len(hit)):  # the whole token, not letters inside one
-                # A token is one term of the exact chain, at the token's own offsets, or none.
-                for _, _, exact, matched in self.of(hit):
-                    if matched:
-                        marks[at] = exact
+        i = bisect_left(hits, (start,))
+        while i < len(hits) and hits[i][0] < end:  # stretches end at whitespace: a token starting in one ends in it
+            at, hit = hits[i]
+            # A token is one term of the exact chain, at the token's own offsets, or none.
+            for _, _, exact, matched in self.of(hit):
+                if matched:
+                    marks[at] = exact
             i += 1
         return spans, marks
 
@@ -109,13 +107,22 @@ class _PageMarks:
             return self.matches(normalize_word(token), ())
         return any(form[3] for form in self.of(token))
 
-    def hits(self, text: str) -> set[str]:
-        """The tokens of ``text`` that hold a match: those holding the query's
-        letters (letter_spots.py), else every distinct token asked."""
+    def hits(self, text: str) -> list[tuple[int, str]]:
+        """(start, token) of each token of ``text`` that holds a match, in
+        order: the tokens holding the query's letters (letter_spots.py), else
+        every token, each distinct one asked once."""
         found = self.spots.tokens_at(text) if self.spots else None
         if found is None:
-            return {token for token in set(token_strings(text)) if self._matched(token)}
-        return {token for token, stems in found.items() if self._matched(token, stems)}
+            found = [(match.start(), match.group(), True) for match in tokens(text)]
+        asked: dict[tuple[str, bool], bool] = {}
+        hits = []
+        for start, token, stems in found:
+            matched = asked.get((token, stems))
+            if matched is None:
+                matched = asked[token, stems] = self._matched(token, stems)
+            if matched:
+                hits.append((start, token))
+        return hits
 
 
 def _page_marks(terms: MatchTerms, scope: str, settings: AnalysisSettings) -> _PageMarks:
@@ -138,7 +145,6 @@ def _marked_spans(text: str, terms: MatchTerms, scope: str, settings: AnalysisSe
     out, matched, done = [], {}, 0
     if not hits:
         return out, matched
-    spots = sorted((at, hit) for hit in hits for at in _occurrences(text, hit))
     # About the context the fragmenter reads around a match (see _short), in
     # characters of text; a stretch found short is widened on the short side.
     # Marking the whole text, a phrase's stop words need the words next to the
@@ -147,23 +153,22 @@ def _marked_spans(text: str, terms: MatchTerms, scope: str, settings: AnalysisSe
         before, after = FRAGMENT_SURROUND + 20, 2 * FRAGMENT_SURROUND + 40
     else:
         before = after = len(text) if page.joined else 1
-    for lo, hi in _windows(spots, before, after):
+    for lo, hi in _windows(hits, before, after):
         if hi <= done:
             continue
         lo = max(lo, done)
         while True:
             start, end = widened_to_whitespace(text, lo, hi, done)
-            spans, marks = page.spans(text, start, end, spots)
+            spans, marks = page.spans(text, start, end, hits)
             join_phrase_stop_words(text, spans, marks, page.joined)
             short_before, short_after = (
                 _short(spans, marks, start == done, end == len(text)) if context else (False, False))
             if not (short_before or short_after):
                 break
             lo, hi = (max(done, lo - FRAGMENT_CHARS) if short_before else lo), hi + FRAGMENT_CHARS * short_after
-        if marks:  # a hit's letters may stand inside a longer token
-            out.extend(spans if context else [span for span in spans if span[0] in marks])
-            matched.update(marks)
-            done = end
+        out.extend(spans if context else [span for span in spans if span[0] in marks])
+        matched.update(marks)
+        done = end
     return out, matched
 
 
@@ -184,18 +189,11 @@ def join_phrase_stop_words(text: str, spans: list[tuple], marks: dict, joined: s
                 k += step
 
 
-def _occurrences(text: str, letters: str):
-    at = text.find(letters)
-    while at >= 0:
-        yield at
-        at = text.find(letters, at + 1)
-
-
-def _windows(spots: list[tuple], before: int, after: int) -> list[list[int]]:
+def _windows(hits: list[tuple], before: int, after: int) -> list[list[int]]:
     """(start, end) of the stretches from ``before`` characters before to
-    ``after`` characters after each spot, merged."""
+    ``after`` characters after each hit, merged."""
     windows = []
-    for at, hit in spots:
+    for at, hit in hits:
         lo, hi = at - before, at + len(hit) + after
         if windows and lo <= windows[-1][1]:
             windows[-1][1] = max(windows[-1][1], hi)

@@ -8,7 +8,9 @@ the word a stem exclusion names), a prefix, a spelling without proclitics.  So
 the text is folded once (``normalize.folded_letters``: letters as
 normalization and hamza folding leave them, marks deleted), the forms, folded
 alike, are looked for with ``str.find``, and only the tokens where one stands
-are asked; only those holding a stem need stemming.
+are asked; only those holding a stem need stemming.  Where each such token
+stands goes to the highlighter too, which reads the stretches around the
+matching ones without looking for them again.
 
 Stemmers whose stems are not runs of the word's letters (Snowball, Tashaphyne),
 presentation forms (NFKC changes a text's length) and U+0130 (its lowercase is
@@ -130,20 +132,23 @@ class LetterSpots:
                 at = folded.find(form, at + 1)
         return spots
 
-    def tokens_at(self, text: str) -> dict[str, bool] | None:
-        """Each token of ``text`` holding a form -> whether its stems are needed;
-        None when the caller must ask every distinct token instead."""
+    def tokens_at(self, text: str) -> list[tuple[int, str, bool]] | None:
+        """(start, token, whether its stems are needed) of each token of
+        ``text`` holding a form, in order; None when the caller must ask
+        every token instead."""
         spots = self._spots(text)
         if spots is None:
             return None
-        found: dict[str, bool] = {}
-        for token, needs_stems in _overlapping(text, spots):
-            found[token] = found.get(token, False) or needs_stems
-        return found
+        found: dict[int, tuple[str, bool]] = {}
+        for start, token, needs_stems in _overlapping(text, spots):
+            known = found.get(start)
+            if known is None or (needs_stems and not known[1]):
+                found[start] = token, needs_stems
+        return [(start, token, needs_stems) for start, (token, needs_stems) in sorted(found.items())]
 
 
 def _overlapping(text: str, spots: list[tuple[int, int, bool]]):
-    """(token, stems needed) for each token of ``text`` that overlaps a spot."""
+    """(start, token, stems needed) for each token of ``text`` that overlaps a spot."""
     if len(spots) * DENSE_SPOT_CHARS > len(text):
         # Spots in most words: one pass over the text's tokens is cheaper than one per spot.
         bounds = [(match.start(), match.end()) for match in tokens(text)]
@@ -152,10 +157,10 @@ def _overlapping(text: str, spots: list[tuple[int, int, bool]]):
             i = max(bisect_right(starts, start) - 1, 0)
             while i < len(bounds) and bounds[i][0] < end:
                 if bounds[i][1] > start:
-                    yield text[bounds[i][0]:bounds[i][1]], needs_stems
+                    yield bounds[i][0], text[bounds[i][0]:bounds[i][1]], needs_stems
                 i += 1
         return
     for start, end, needs_stems in spots:
         for match in tokens(text, *widened_to_whitespace(text, start, end)):
             if match.start() < end and match.end() > start:
-                yield match.group(), needs_stems
+                yield match.start(), match.group(), needs_stems
