@@ -112,13 +112,17 @@ class _Segment:
         self.live = np.ones(self.size, dtype=bool)
         if self.reader.has_deletions():
             self.live[np.fromiter(self.reader.deleted_docs_set, dtype=np.int64)] = False
-        self._lengths = {}
+        self._norms = {}
         self.columns = SegmentColumns.open_for(folder, segment_id, self.size) if folder and segment_id else None
 
-    def lengths(self, field):
-        if field not in self._lengths:
-            self._lengths[field] = self._read_lengths(field)
-        return self._lengths[field]
+    def norms(self, field):
+        """FieldFrequency's length normalization of each document, 1 - b + b * length / average length:
+        made once per field, so reading a term divides by a slice of it (the same operations, in the same
+        order, as computing it for the term's documents)."""
+        if field not in self._norms:
+            avg = self.top.avg_field_length(field) or 1
+            self._norms[field] = 1 - self.b + self.b * self._read_lengths(field) / avg
+        return self._norms[field]
 
     def _read_lengths(self, field):
         try:
@@ -162,8 +166,7 @@ class _Segment:
         frequencies = where = None
         if found is not None:
             ids, weights, where = found
-            avg = self.top.avg_field_length(field) or 1
-            frequencies = ids, weights / (1 - self.b + self.b * self.lengths(field)[ids] / avg)
+            frequencies = ids, weights / self.norms(field)[ids]
         self.cache.put((self.key, field, btext), frequencies, _size(frequencies))
         if positions:
             self.cache.put((self.key, field, btext, "positions"), where, _size(where))
