@@ -244,11 +244,6 @@ def widened_to_whitespace(text: str, start: int, end: int, floor: int = 0) -> tu
     return lo, min(ends) if ends else len(text)
 
 
-def token_strings(text: str) -> list[str]:
-    """The chain's tokens of ``text`` as strings (before normalization), in order."""
-    return _TOKEN.findall(text)
-
-
 @lru_cache(maxsize=None)
 def _exact_chain():
     # One analyzer object for every token: building the chain anew cost a

@@ -9,7 +9,7 @@ import pytest
 import indexer.letter_spots as letter_spots
 from conftest import SEEDS
 from indexer import stemming
-from indexer.analysis import DEFAULT_SETTINGS, AnalysisSettings, token_strings, tokens
+from indexer.analysis import DEFAULT_SETTINGS, AnalysisSettings, tokens
 from indexer.letter_spots import LetterSpots
 from indexer.normalize import fold_hamza, folded_letters, normalize_word
 
@@ -75,13 +75,13 @@ def test_spots_in_most_words_give_the_same_tokens_by_one_pass(form, monkeypatch)
         one_each = _tokens_at(spots, text)
         monkeypatch.setattr(letter_spots, "DENSE_SPOT_CHARS", len(text) + 1)  # one pass
         assert _tokens_at(spots, text) == one_each
-        assert set(one_each) == {t for t in token_strings(text) if form in normalize_word(t).replace("ء", "ا")}
+        assert set(one_each) == {m.group() for m in tokens(text) if form in normalize_word(m.group()).replace("ء", "ا")}
 
 
 def test_every_token_holding_the_letters_is_found_in_the_seed_corpus():
     for path in sorted(SEEDS.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
-        words = set(token_strings(text))
+        words = {match.group() for match in tokens(text)}
         for word in sorted(words):
             form = normalize_word(word)
             found = _tokens_at(_spots(exact={form}), text)
