@@ -279,11 +279,7 @@ class _Evaluation:
         words = [w for w in q._btexts(self.segment.reader) if w]
         if not q.constantscore:
             return self._boosted(self._union([Q.Term(q.fieldname, w) for w in words]), q.boost)
-        mask = np.zeros(self.size, dtype=bool)
-        for word in words:
-            found = self.segment.frequencies(q.fieldname, word)
-            if found is not None:
-                mask[found[0]] = True
+        mask = self._holding((q.fieldname, word) for word in words)
         return _Match(mask, mask.astype(np.float64))
 
     def _has_positions(self, field):
@@ -324,9 +320,13 @@ class _Evaluation:
         terms = [q] if kind is Q.Term else q.subqueries
         if any(type(t) is not Q.Term for t in terms):
             return self.run(q).mask
+        return self._holding((term.fieldname, term.text) for term in terms)
+
+    def _holding(self, terms) -> np.ndarray:
+        """The documents holding any of ``terms`` ((field, text) pairs), from their postings alone."""
         mask = np.zeros(self.size, dtype=bool)
-        for term in terms:
-            found = self.segment.frequencies(term.fieldname, term.text)
+        for field, text in terms:
+            found = self.segment.frequencies(field, text)
             if found is not None:
                 mask[found[0]] = True
         return mask
