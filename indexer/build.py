@@ -10,7 +10,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from . import posting_columns, store
+from . import posting_columns, segment_writer, store
 from .documents import Document, Notice, Skipped, list_source_files, read_file
 from .analysis import DEFAULT_SETTINGS, AnalysisSettings
 from .schema import ANALYSIS_VERSION, build_schema, document_fields
@@ -203,8 +203,7 @@ def _rebuild_locked(source: Path, index_dir: Path, settings: AnalysisSettings, p
         files = list_source_files(source)
         report.files = len(files)
         procs = procs or default_procs(len(files))
-        writer = (ix.writer(limitmb=256) if procs == 1
-                  else ix.writer(procs=procs, limitmb=256 // procs, multisegment=True))
+        writer = segment_writer.writer(ix, procs)
         states: dict = {}
         try:
             _index_files(writer, files, source, report, set(), states, progress)
@@ -248,7 +247,7 @@ def _update_locked(source: Path, index_dir: Path, current: Path, meta: dict, sta
     gen = store.new_generation_from(index_dir, current)
     try:
         ix = whoosh_index.open_dir(str(gen))
-        writer = ix.writer(limitmb=256)
+        writer = segment_writer.writer(ix)
         try:
             states = dict(states)
             deleted_ids = [states.pop(rel, {"ids": []})["ids"]

@@ -1,0 +1,123 @@
+"""The term-pooled segment writer writes what Whoosh's own writer writes.
+
+Everything a reader can see is compared: every term of every field with its
+statistics and its postings (document, weight, value), every document's
+field lengths and stored fields, for one writer, for a writer that spills
+many runs and merges them in groups, and for an update that deletes
+documents and merges the segments.
+"""
+
+from __future__ import annotations
+
+import pytest
+from whoosh import index as whoosh_index
+from whoosh import writing
+
+from indexer import segment_writer
+from indexer.schema import build_schema, document_fields
+
+from conftest import SEEDS
+
+
+def _documents():
+    # The seed articles, and pieces of them, so terms recur across documents.
+    documents = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        title, _, body = path.read_text(encoding="utf-8").partition("\n")
+        paragraphs = [p for p in body.split("\n") if p.strip()]
+        documents.append((path.stem, title, body))
+        for at, paragraph in enumerate(paragraphs):
+            documents.append((f"{path.stem}-{at}", title, paragraph))
+    return documents
+
+
+def _add(writer, documents):
+    for doc_id, title, body in documents:
+        writer.add_document(id=doc_id, path=doc_id, **document_fields(title, body))
+
+
+def _content(ix, in_order=True) -> dict:
+    """What a reader of ``ix`` sees, documents told by their id; postings in
+    the order read unless not ``in_order`` (segments may number documents differently)."""
+    with ix.reader() as reader:
+        ids = {docnum: fields["id"] for docnum, fields in reader.iter_docs()}
+        seen = {"documents": sorted(ids.values()),
+                "stored": sorted((fields["id"], sorted(fields.items())) for _, fields in reader.iter_docs())}
+        for fieldname in ix.schema.names():
+            if not ix.schema[fieldname].indexed:
+                continue
+            seen[fieldname, "lengths"] = sorted((ids[d], reader.doc_field_length(d, fieldname)) for d in ids)
+            seen[fieldname, "length"] = reader.field_length(fieldname)
+            for text in reader.lexicon(fieldname):
+                info = reader.term_info(fieldname, text)
+                matcher = reader.postings(fieldname, text)
+                postings = []
+                while matcher.is_active():
+                    postings.append((ids[matcher.id()], matcher.weight(), matcher.value()))
+                    matcher.next()
+                seen[fieldname, text] = (info.doc_frequency(), info.weight(), info.min_length(),
+                                         info.max_length(), info.max_weight(), postings if in_order else sorted(postings))
+        return seen
+
+
+def _build(path, documents, writer_class, spill_bytes=None):
+    path.mkdir()
+    ix = whoosh_index.create_in(str(path), build_schema())
+    writer = writer_class(ix)
+    if spill_bytes is not None:
+        writer.pool._limit = spill_bytes
+    _add(writer, documents)
+    writer.commit()
+    return whoosh_index.open_dir(str(path))
+
+
+@pytest.fixture(scope="module")
+def whoosh_built(tmp_path_factory):
+    return _build(tmp_path_factory.mktemp("whoosh") / "ix", _documents(), writing.SegmentWriter)
+
+
+def test_one_writer_writes_what_whoosh_writes(tmp_path, whoosh_built):
+    ix = _build(tmp_path / "ix", _documents(), segment_writer.SegmentWriter)
+    assert len(ix._segments()) == 1
+    assert _content(ix) == _content(whoosh_built)
+
+
+def test_spilled_runs_merged_in_groups_write_what_whoosh_writes(tmp_path, whoosh_built, monkeypatch):
+    monkeypatch.setattr(segment_writer, "MAX_OPEN_RUNS", 3)
+    monkeypatch.setattr(segment_writer, "CHUNK_POSTINGS", 50)
+    runs = []
+    spill = segment_writer.TermPool.save
+
+    def counted(pool):
+        runs.append(bool(pool._fields))
+        spill(pool)
+
+    monkeypatch.setattr(segment_writer.TermPool, "save", counted)
+    ix = _build(tmp_path / "ix", _documents(), segment_writer.SegmentWriter, spill_bytes=300_000)
+    assert sum(runs) > 3 * 3  # enough runs to be merged in groups first
+    assert _content(ix) == _content(whoosh_built)
+
+
+def test_an_update_that_deletes_and_merges_writes_what_whoosh_writes(tmp_path):
+    documents = _documents()
+    first, later = documents[: len(documents) // 2], documents[len(documents) // 2:]
+
+    def updated(path, writer_class):
+        ix = _build(path, first, writer_class)
+        writer = writer_class(ix)
+        for doc_id, _, _ in first[::3]:
+            writer.delete_by_term("id", doc_id)
+        _add(writer, later)
+        writer.commit(optimize=True)
+        return whoosh_index.open_dir(str(path))
+
+    ours = updated(tmp_path / "ours", segment_writer.SegmentWriter)
+    assert len(ours._segments()) == 1
+    assert _content(ours) == _content(updated(tmp_path / "whoosh", writing.SegmentWriter))
+
+
+def test_writer_processes_write_what_whoosh_writes(tmp_path, whoosh_built):
+    # Each process writes its own segment; together they hold what one writer does.
+    ix = _build(tmp_path / "ix", _documents(), lambda ix: segment_writer.MpWriter(ix, procs=2, batchsize=10))
+    assert len(ix._segments()) == 2
+    assert _content(ix, in_order=False) == _content(whoosh_built, in_order=False)
