@@ -7,6 +7,10 @@
                     | ArabicStopFilter | ArabicStemFilter(primary only)
                                        | NgramFilter(4)         -> stem 4-grams
 
+At index time each field reads its text through a TokenReplay of its chain:
+the same terms, the chain run once per distinct token (every filter works
+on one token alone) and the text tokenized once for all ten fields.
+
 Exact and stemmed terms decide what matches; roots, 4-grams and other
 spellings (variants.py) make a document match at a low weight, and the
 spelling typed decides the order among documents that normalization joins
@@ -24,7 +28,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from whoosh.analysis import Filter, NgramFilter, RegexTokenizer
+from whoosh.analysis import CompositeAnalyzer, Filter, NgramFilter, RegexTokenizer
+from whoosh.analysis.acore import unstopped
 
 from .normalize import IGNORABLE_CLASS, fold_hamza, normalize_word, written_word
 from .stemming import DEFAULT_STEMMER, get_stemmer, root
@@ -277,3 +282,82 @@ def word_forms(text: str, settings: AnalysisSettings = DEFAULT_SETTINGS):
         offset = match.start()
         for exact, stems, start, end in token_forms(match.group(), settings):
             yield WordForms(exact, stems, offset + start, offset + end)
+
+
+# Distinct tokens whose terms a TokenReplay remembers; it starts afresh past
+# this (a collection's common words come back at once).
+MAX_REMEMBERED_TOKENS = 100_000
+
+
+class TokenReplay:
+    """A chain's index-time terms of a text, each distinct token analyzed once.
+
+    Every filter of the chain works on one token alone, so the terms of a
+    text are the terms of its tokens in turn, each at its token's position;
+    most tokens of a collection are words seen before.  A replay runs the
+    chain on each new token alone, remembers the terms it made, and replays
+    them; the ten indexed fields read two texts, which are tokenized once for
+    all of them.  Offsets and queries go through the chain itself.
+    """
+
+    def __init__(self, analyzer):
+        self.analyzer = analyzer
+        self._terms: dict[str, tuple] = {}
+
+    def terms(self, value: str) -> dict[str, list]:
+        """Each term of ``value`` with [positions, summed boost], in order of first occurrence."""
+        seen: dict[str, list] = {}
+        terms = self._terms
+        for pos, word in enumerate(_tokens_of(value)):
+            made = terms.get(word)
+            if made is None:
+                made = self._learn(word)
+            for text, boost in made:
+                entry = seen.get(text)
+                if entry is None:
+                    seen[text] = [[pos], boost]
+                else:
+                    entry[0].append(pos)
+                    entry[1] += boost
+        return seen
+
+    def _learn(self, word: str) -> tuple:
+        if len(self._terms) >= MAX_REMEMBERED_TOKENS:
+            self._terms = {}
+        made = self._terms[word] = tuple(
+            (t.text, t.boost) for t in unstopped(self.analyzer(word, positions=True, boosts=True, mode="index")))
+        return made
+
+
+_last_tokenized = ("", [])
+
+
+def _tokens_of(text: str) -> list[str]:
+    # The five fields of a title or body read the same text in a row.
+    global _last_tokenized
+    last, words = _last_tokenized
+    if text != last:
+        words = _TOKEN.findall(text)
+        _last_tokenized = (text, words)
+    return words
+
+
+_replays: list[TokenReplay] = []
+# Filters that turn each token into terms of their own, at its position,
+# whatever tokens are around it.
+_TOKENWISE_FILTERS = (ArabicNormalizeFilter, WrittenWordFilter, SpellingFilter, ArabicStopFilter, ArabicStemFilter,
+                      ArabicRootFilter, NgramFilter)
+
+
+def token_replay(analyzer):
+    """The TokenReplay of a chain of ArabicTokenizer and filters known to work
+    a token at a time (shared by equal chains: title and body analyze
+    alike), or the analyzer itself for any other chain."""
+    if not (isinstance(analyzer, CompositeAnalyzer) and type(analyzer.items[0]) is ArabicTokenizer
+            and all(type(item) in _TOKENWISE_FILTERS for item in analyzer.items[1:])):
+        return analyzer
+    for replay in _replays:
+        if replay.analyzer == analyzer:
+            return replay
+    _replays.append(TokenReplay(analyzer))
+    return _replays[-1]

@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.formats import Frequency, Positions
+from whoosh.system import pack_uint
 
 from .analysis import (
     DEFAULT_SETTINGS,
@@ -28,7 +30,30 @@ from .analysis import (
     root_analyzer,
     stem_analyzer,
     spelling_analyzer,
+    TokenReplay,
+    token_replay,
 )
+
+
+class ArabicText(TEXT):
+    """TEXT indexed through its chain's TokenReplay (analysis.py): the same
+    terms, each distinct token analyzed once."""
+
+    def index(self, value, **kwargs):
+        replay = token_replay(self.analyzer)
+        fmt = self.format
+        if kwargs or not isinstance(value, str) or not isinstance(replay, TokenReplay) \
+                or type(fmt) not in (Positions, Frequency):
+            yield from super().index(value, **kwargs)
+            return
+        # Whoosh's Positions/Frequency.word_values over the replayed terms.
+        boost = fmt.field_boost
+        positional = type(fmt) is Positions
+        for text, (positions, weight) in replay.terms(value).items():
+            freq = len(positions)
+            yield (text.encode("utf-8"), freq, weight * boost,
+                   fmt.encode(positions) if positional else pack_uint(freq))
+
 
 # Bumped whenever analysis or schema change in a way that needs a rebuild.
 ANALYSIS_VERSION = 3
@@ -67,7 +92,7 @@ def build_schema(settings: AnalysisSettings = DEFAULT_SETTINGS) -> Schema:
     for scope, names in TEXT_FIELDS.items():
         for kind, name in names.by_kind().items():
             positions = kind in ("exact", "stem")
-            fields[name] = TEXT(analyzer=analyzers[kind], stored=kind == "exact", phrase=positions)
+            fields[name] = ArabicText(analyzer=analyzers[kind], stored=kind == "exact", phrase=positions)
     for name in ("path", "url", "date", "source"):
         fields[name] = STORED()
     return Schema(**fields)

@@ -98,3 +98,43 @@ def test_function_stop_list_keeps_content_words_and_drops_question_words():
     assert "جنوب" in full and "العامه" in full
     # من the preposition is dropped; words that start with من are not.
     assert _texts(stem_analyzer(), "من منظمة") == ["منظم"]
+
+
+# Texts with what a chain may trip on: diacritics, tatweel, digits of both
+# scripts, presentation forms, joiners, Latin, stop words, a phrase's repeats.
+_TRICKY = [
+    "قال إنّها عُرِفَت في أوكرانيا عام ٢٠٢٢ء و2022، ثم عادت عُرِفَت",
+    "الـــعــربيــة ﻻ ﷲ ﺍﻟﻌﺮﺑﻴﺔ كتا\u200cب Hello WORLD من في على بلافروف والاجتماعات",
+    "",
+    "   ",
+    "قال وزير الخارجية",  # and one of the same length after it
+    "قال سفير الخارجية",
+]
+
+
+@pytest.mark.parametrize("settings", [AnalysisSettings(), AnalysisSettings(stemmer="snowball", stop_list="full")])
+def test_indexing_a_token_at_a_time_makes_what_the_chain_makes(settings):
+    from conftest import SEEDS
+    from whoosh.fields import TEXT
+
+    texts = _TRICKY + [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    schema = build_schema(settings)
+    for name in schema.names():
+        field = schema[name]
+        if not field.indexed or name == "id":
+            continue
+        chain = TEXT(analyzer=field.analyzer, phrase=field.format.__class__.__name__ == "Positions")
+        assert type(chain.format) is type(field.format)
+        for text in texts + texts[::-1]:  # and again, from what was remembered
+            assert sorted(field.index(text)) == sorted(chain.index(text)), (name, text[:40])
+
+
+def test_only_chains_that_work_token_by_token_are_replayed():
+    from whoosh.analysis import ShingleFilter, StandardAnalyzer
+
+    from indexer.analysis import TokenReplay, token_replay
+
+    assert isinstance(token_replay(gram_analyzer()), TokenReplay)
+    # Shingles join neighbouring tokens: one token alone would make none.
+    for analyzer in (exact_analyzer() | ShingleFilter(2), StandardAnalyzer()):
+        assert token_replay(analyzer) is analyzer
