@@ -5,9 +5,11 @@ unpacking them costs about 30 µs a block in Python: at 100,000 documents a
 query's first reading of its ~90 terms (exact form, spellings, stems, root
 and 4-grams, in title and body) was most of its time, while the same
 queries with every posting already in memory ran in a fifth of it
-(docs/benchmarks.md).  So after each commit the build writes every segment's
-postings a second time, as columns: per scored field the terms in order,
-and per term a run of document numbers, weights and (in the positional
+(docs/benchmarks.md).  So every segment's postings are written a second
+time, as columns (by the segment writer as it writes the segment, see
+segment_writer.py; after a commit, by ``write_missing``, for a segment
+written any other way): per scored field the terms in order, and per term a
+run of document numbers, weights and (in the positional
 fields) positions.  A search then reads a term as a slice of a
 memory-mapped file, shared by every process that serves the index.
 
@@ -104,18 +106,33 @@ def _write_one(folder: Path, segment_id: str) -> None:
 
 
 def write_segment(reader, path: Path) -> None:
-    """Writes the columns file of one segment's ``reader`` to ``path`` (atomically: a reader never sees half a file)."""
+    """Writes the columns file of one segment's ``reader`` to ``path``."""
     schema = reader.schema
+    fields = [(field, field_postings(reader, field, schema[field].format.supports("positions")))
+              for field in column_fields(schema)]
+    write_columns(path, schema, reader.segment().segment_id(), reader.doc_count_all(), fields)
+
+
+def column_fields(schema) -> list[str]:
+    """The fields that have columns: the scored ones."""
+    return [field for field in schema.scorable_names() if schema[field].format is not None]
+
+
+def write_columns(path: Path, schema, segment_id: str, documents: int, fields) -> None:
+    """Writes a columns file to ``path`` (atomically: a reader never sees half a file).
+
+    ``fields``: (field, batches) in any order, a field's batches being its
+    terms in order with their postings as ``whoosh_postings.field_postings``
+    gives them."""
     with _ArrayFile(path) as out:
-        fields = []
-        for field in schema.scorable_names():
-            if (fmt := schema[field].format) is not None:
-                _write_field(out, reader, field, fmt)
-                fields.append(field)
-        out.meta.update(segment=reader.segment().segment_id(), documents=reader.doc_count_all(), fields=fields)
+        written = []
+        for field, batches in fields:
+            _write_field(out, field, schema[field].format, batches)
+            written.append(field)
+        out.meta.update(segment=segment_id, documents=documents, fields=written)
 
 
-def _write_field(out: _ArrayFile, reader, field: str, fmt) -> None:
+def _write_field(out: _ArrayFile, field: str, fmt, batches) -> None:
     positional = fmt.supports("positions")
     columns = {"terms": out.column(np.uint8), "ids": out.column(np.int32),
                "weights": out.column(np.float32, narrow=True)}  # Whoosh keeps weights as 32-bit floats: exact
@@ -124,7 +141,7 @@ def _write_field(out: _ArrayFile, reader, field: str, fmt) -> None:
     # Per term: its bytes, postings and positions, summed into starts at the end.
     sizes = {name: [] for name in ["term_starts", "posting_starts"] + (["position_starts"] if positional else [])}
     last = b""
-    for words, (ids, weights, stored, postings) in field_postings(reader, field, positional):
+    for words, (ids, weights, stored, postings) in batches:
         if words[0] <= last or any(a >= b for a, b in zip(words, words[1:])):
             raise ValueError(f"the terms of {field!r} are not in order")  # the binary search needs them sorted
         last = words[-1]

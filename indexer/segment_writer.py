@@ -17,12 +17,19 @@ ignored), hence the subclasses.
 from __future__ import annotations
 
 import heapq
+import os
 import pickle
+from array import array
+from collections import deque
 from itertools import groupby
 from operator import itemgetter
+from pathlib import Path
 
+import numpy as np
 from whoosh import multiproc, writing
 from whoosh.util import random_name
+
+from . import posting_columns
 
 # Rough bytes a pooled posting holds in memory (three list slots, the
 # document number, the weight and the value's bytes object header), and a
@@ -153,27 +160,85 @@ class TermPool:
         self._fields = {}
 
 
-def write_terms(fieldwriter, schema, lengths, terms) -> None:
-    """Whoosh's ``FieldWriter.add_postings``, a term at a time: each field's
-    document lengths are read once instead of once per posting."""
+def written_fields(fieldwriter, schema, lengths, terms, batch: int = 1 << 18):
+    """Writes ``terms`` through Whoosh's field writer as they are read:
+    (field, batches) for each field, its batches (terms, postings) as
+    ``whoosh_postings.field_postings`` gives them, of about ``batch``
+    postings.  Whoosh's ``FieldWriter.add_postings``, a term at a time: each
+    field's document lengths are read once instead of once per posting."""
     for fieldname, records in groupby(terms, key=itemgetter(0)):
-        fieldwriter.start_field(fieldname, schema[fieldname])
-        length = _field_lengths(lengths, fieldname)
-        add = fieldwriter.add
-        for _, tbytes, docnums, weights, values in records:
-            fieldwriter.start_term(tbytes)
-            for docnum, weight, value in zip(docnums, weights, values):
-                if docnum >= 0:  # Whoosh's -1 marks a spelling-only word
-                    add(docnum, weight, value or b"", length(docnum))
-            fieldwriter.finish_term()
-        fieldwriter.finish_field()
+        yield fieldname, _written_batches(fieldwriter, schema[fieldname], fieldname, lengths, records, batch)
 
 
-def _field_lengths(lengths, fieldname: str):
+def _written_batches(fieldwriter, fieldobj, fieldname, lengths, records, batch):
+    fieldwriter.start_field(fieldname, fieldobj)
+    length = _field_lengths(lengths, fieldname)
+    words, ids, weights, stored, sizes = [], [], [], [], []
+    for _, tbytes, docnums, term_weights, values in records:
+        fieldwriter.start_term(tbytes)
+        _add_postings(fieldwriter._postwriter, docnums, term_weights, values, [length[d] for d in docnums])
+        fieldwriter.finish_term()
+        words.append(tbytes)
+        ids += docnums
+        weights += term_weights
+        stored += values
+        sizes.append(len(docnums))
+        if len(ids) >= batch:
+            yield words, _arrays(ids, weights, stored, sizes)
+            words, ids, weights, stored, sizes = [], [], [], [], []
+    if words:
+        yield words, _arrays(ids, weights, stored, sizes)
+    fieldwriter.finish_field()
+
+
+def _add_postings(postwriter, docnums, weights, values, lengths) -> None:
+    """W3PostingsWriter.add_posting for a term's postings a block at a time:
+    each block's lists and statistics set whole, then written as
+    add_posting would write it (the last one by finish_postings).  A
+    call per posting with its checks was a third of writing a segment."""
+    limit = postwriter._blocklimit
+    for at in range(0, len(docnums), limit):
+        if at:
+            postwriter._write_block()
+        end = at + limit
+        block_weights = weights[at:end]
+        block_lengths = [n for n in lengths[at:end] if n]
+        postwriter._ids = array("I", docnums[at:end])
+        postwriter._weights = array("f", block_weights)
+        postwriter._values = [v for v in values[at:end] if v]
+        postwriter._maxweight = max(0, *block_weights)
+        postwriter._minlength = min(block_lengths) if block_lengths else None
+        postwriter._maxlength = max(block_lengths, default=0)
+
+
+def _arrays(ids, weights, stored, sizes):
+    return (np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float64), stored,
+            np.array(sizes, dtype=np.int64))
+
+
+def _field_lengths(lengths, fieldname: str) -> list[int]:
     if lengths is None:
-        return lambda docnum: 0
-    table = [lengths.doc_field_length(docnum, fieldname) for docnum in range(lengths.doc_count_all())]
-    return table.__getitem__
+        return _NoLengths()
+    return [lengths.doc_field_length(docnum, fieldname) for docnum in range(lengths.doc_count_all())]
+
+
+class _NoLengths:
+    def __getitem__(self, docnum):
+        return 0
+
+
+def _column_fields(fields, schema):
+    """The (field, batches) of the fields that have columns, every one of them
+    (empty if the segment has no term of it); the others' written and passed over."""
+    wanted = posting_columns.column_fields(schema)
+    for field, batches in fields:
+        if field in wanted:
+            wanted.remove(field)
+            yield field, batches
+        else:
+            deque(batches, maxlen=0)
+    for field in wanted:
+        yield field, iter(())
 
 
 class _TermPooled:
@@ -187,11 +252,33 @@ class _TermPooled:
         self.perdocwriter.close()
         lengths = self.per_document_reader() if self.codec.length_stats else None
         try:
-            write_terms(self.fieldwriter, self.schema, lengths, self.pool.terms())
+            fields = written_fields(self.fieldwriter, self.schema, lengths, self.pool.terms())
+            folder = getattr(self.storage, "folder", None)
+            if folder is None:
+                for _, batches in fields:
+                    deque(batches, maxlen=0)
+            else:
+                # The posting columns of the segment from the same postings,
+                # instead of reading them back from Whoosh's blocks afterwards.
+                # Named apart until the segment is assembled: Whoosh packs every
+                # file named after the segment into its compound file.
+                segment_id = self.newsegment.segment_id()
+                self._pending_columns = Path(folder) / f"pending-{segment_id}{posting_columns.SUFFIX}"
+                posting_columns.write_columns(self._pending_columns, self.schema, segment_id, self.docnum,
+                                              _column_fields(fields, self.schema))
         finally:
             if lengths is not None:
                 lengths.close()
         self.fieldwriter.close()
+
+
+    def _finalize_segment(self):
+        self._pending_columns = None
+        segment = super()._finalize_segment()
+        if self._pending_columns is not None:
+            os.replace(self._pending_columns, posting_columns.columns_path(self._pending_columns.parent,
+                                                                         segment.segment_id()))
+        return segment
 
 
 class SegmentWriter(_TermPooled, writing.SegmentWriter):

@@ -82,6 +82,21 @@ def test_one_writer_writes_what_whoosh_writes(tmp_path, whoosh_built):
     assert _content(ix) == _content(whoosh_built)
 
 
+def test_one_writer_writes_whooshs_files_byte_for_byte(tmp_path):
+    # Block by block: the blocks' own statistics (which let Whoosh skip
+    # blocks) are in the bytes, not in what a reader returns.
+    def files(name, writer_class):
+        ix = _build(tmp_path / name, _documents(), lambda ix: writer_class(ix, compound=False))
+        (segment,) = ix._segments()
+        named = segment.segment_id()
+        return {path.name[len(named):]: path.read_bytes() for path in (tmp_path / name).iterdir()
+                if path.name.startswith(named) and path.suffix != ".postings"}
+
+    ours, whooshs = files("ours", segment_writer.SegmentWriter), files("whoosh", writing.SegmentWriter)
+    assert {".pst", ".trm"} <= set(ours)
+    assert ours == whooshs
+
+
 def test_spilled_runs_merged_in_groups_write_what_whoosh_writes(tmp_path, whoosh_built, monkeypatch):
     monkeypatch.setattr(segment_writer, "MAX_OPEN_RUNS", 3)
     monkeypatch.setattr(segment_writer, "CHUNK_POSTINGS", 50)
@@ -121,3 +136,16 @@ def test_writer_processes_write_what_whoosh_writes(tmp_path, whoosh_built):
     ix = _build(tmp_path / "ix", _documents(), lambda ix: segment_writer.MpWriter(ix, procs=2, batchsize=10))
     assert len(ix._segments()) == 2
     assert _content(ix, in_order=False) == _content(whoosh_built, in_order=False)
+
+
+def test_the_posting_columns_written_with_the_segment_are_those_read_back_from_it(tmp_path):
+    from indexer import posting_columns
+
+    ix = _build(tmp_path / "ix", _documents()[:30] + [("untitled", "", "نص بلا عنوان")], segment_writer.SegmentWriter)
+    with ix.reader() as reader:
+        segment_id = reader.segment().segment_id()
+        written = posting_columns.columns_path(tmp_path / "ix", segment_id)
+        posting_columns.write_segment(reader, tmp_path / "read-back")
+    assert written.read_bytes() == (tmp_path / "read-back").read_bytes()
+    columns = posting_columns.SegmentColumns(written)
+    assert sorted(columns.fields) == sorted(posting_columns.column_fields(ix.schema))
