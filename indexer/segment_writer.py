@@ -38,8 +38,9 @@ POSTING_BYTES = 110
 TERM_BYTES = 300
 # Postings per pickled chunk of a run: merging reads one chunk of each run at a time.
 CHUNK_POSTINGS = 8192
-# Runs merged at once (each is an open file); more are first merged in groups.
-MAX_OPEN_RUNS = 64
+# Runs merged at once (each an open file holding a chunk in memory), as many as
+# Whoosh merges; more are first merged in groups.
+MAX_OPEN_RUNS = 128
 
 _term_key = itemgetter(0, 1)
 
