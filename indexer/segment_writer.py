@@ -9,7 +9,10 @@ per-document file.  With ten indexed fields that was over half of a rebuild
 are added, so a term's postings arrive in order already: ``TermPool``
 appends them to the term's lists, sorts only the terms, spills runs as
 pickled chunks of whole terms, and the segment is written term by term
-through Whoosh's own field writer, so its files are what Whoosh writes.
+through Whoosh's own field writer, its posting blocks filled a block at a
+time: its files are what Whoosh writes, byte for byte
+(tests/test_segment_writer.py).  The segment's posting columns
+(posting_columns.py) are written from the same postings as it goes.
 Whoosh has no public way to swap its pool (``poolclass`` is accepted and
 ignored), hence the subclasses.
 """
@@ -271,7 +274,6 @@ class _TermPooled:
             if lengths is not None:
                 lengths.close()
         self.fieldwriter.close()
-
 
     def _finalize_segment(self):
         self._pending_columns = None

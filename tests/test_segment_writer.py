@@ -97,6 +97,19 @@ def test_one_writer_writes_whooshs_files_byte_for_byte(tmp_path):
     assert ours == whooshs
 
 
+def test_the_pool_gives_postings_in_whooshs_order(tmp_path):
+    def postings(name, writer_class):
+        (tmp_path / name).mkdir()
+        writer = writer_class(whoosh_index.create_in(str(tmp_path / name), build_schema()))
+        _add(writer, _documents()[:12])
+        try:
+            return list(writer.iter_postings())
+        finally:
+            writer.cancel()
+
+    assert postings("ours", segment_writer.SegmentWriter) == postings("whoosh", writing.SegmentWriter)
+
+
 def test_spilled_runs_merged_in_groups_write_what_whoosh_writes(tmp_path, whoosh_built, monkeypatch):
     monkeypatch.setattr(segment_writer, "MAX_OPEN_RUNS", 3)
     monkeypatch.setattr(segment_writer, "CHUNK_POSTINGS", 50)
