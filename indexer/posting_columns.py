@@ -63,7 +63,7 @@ def write_missing(folder: Path, procs: int = 1, progress: bool = False) -> list[
     Returns the segment ids written."""
     folder = Path(folder)
     # The segment list from the table of contents alone: opening a reader
-    # loads every segment's term table (100 MB more at 3,000 documents, growing with them).
+    # loads every segment's term table, which grows with the index.
     segments = [segment.segment_id() for segment in whoosh_index.open_dir(str(folder))._segments()]
     for stale in folder.glob(f"*{SUFFIX}"):
         if stale.name[: -len(SUFFIX)] not in segments:
