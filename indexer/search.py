@@ -168,6 +168,7 @@ class SearchEngine:
         self.index_dir = Path(index_dir)
         self.ranking = ranking
         self._local = threading.local()
+        self._current = store.CurrentWatch(self.index_dir)
         # Shared by the threads' searchers (term_at_a_time.py).
         self._postings = PostingsCache()
         warm_up()
@@ -175,7 +176,7 @@ class SearchEngine:
     # -- index access -------------------------------------------------
 
     def _opened(self) -> _Opened:
-        gen = store.require_generation(self.index_dir)
+        gen = self._current.generation()
         opened = getattr(self._local, "opened", None)
         if opened is None or opened.gen != gen:
             fresh = _Opened(gen, self.ranking, self._postings)

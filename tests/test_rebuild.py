@@ -220,3 +220,21 @@ def test_the_first_page_holds_the_best_documents_of_all(generated):
     for query in queries:
         scores = [score for score, _ in _ranked(engine, query, limit=10)]
         assert scores == [score for score, _ in _ranked(engine, query, limit=100_000)][:10], query
+
+
+def test_the_served_generation_follows_each_publish_and_a_lost_one_is_missing(tmp_path):
+    from indexer import store
+
+    index = tmp_path / "index"
+    watch = store.CurrentWatch(index)
+    with pytest.raises(store.IndexMissing):
+        watch.generation()
+    first = store.new_generation(index)
+    store.publish(index, first, {})
+    assert watch.generation() == first == watch.generation()
+    second = store.new_generation(index)
+    store.publish(index, second, {})
+    assert watch.generation() == second
+    (second / store.META).unlink()  # the generation lost under a searcher
+    with pytest.raises(store.IndexMissing):
+        watch.generation()

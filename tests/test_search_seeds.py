@@ -152,3 +152,24 @@ def test_snippet_has_at_most_three_distinct_fragments(client):
         fragments = [re.sub(r"\W+", " ", f).strip() for f in result["snippet"].split(" … ")]
         assert 1 <= len(fragments) <= 3
         assert len(set(fragments)) == len(fragments), result["snippet"]
+
+
+def test_result_urls_are_what_url_for_writes_and_open_the_document(client):
+    from flask import url_for
+
+    from webapp.api import document_urls
+
+    data = api_search(client, "لافروف")
+    for result in data["results"]:
+        page = client.get(result["url"])
+        assert page.status_code == 200 and "<mark>" in page.get_data(as_text=True)
+    # Ids and queries with every character a URL quotes differently, a mounted app too.
+    odd_ids = ["a b/ج د.txt", "100%/x?y#z&q=1", "\x00.txt", "نص/فرعي/ملف.md", "+;=@:!$'()*,~"]
+    odd_queries = ["", "لافروف", '"في عام" -x*', "a&b=c#d", "%00\x00"]
+    app = client.application
+    for root in ("", "/مبحث x"):
+        with app.test_request_context("/api/search", base_url="http://localhost" + root):
+            for query in odd_queries:
+                url = document_urls(query)
+                for doc_id in odd_ids:
+                    assert url(doc_id) == url_for("pages.document", doc_id=doc_id, q=query)
