@@ -157,7 +157,7 @@ def test_snippet_has_at_most_three_distinct_fragments(client):
 def test_result_urls_are_what_url_for_writes_and_open_the_document(client):
     from flask import url_for
 
-    from webapp.api import document_urls
+    from webapp.engine import document_urls
 
     data = api_search(client, "لافروف")
     for result in data["results"]:

@@ -1,6 +1,7 @@
 """The HTML pages through the Flask test client."""
 
 import re
+from html import unescape as html_unescape
 
 
 def test_home_is_an_arabic_rtl_search_page(client):
@@ -22,9 +23,11 @@ def test_results_page_lists_ranked_hits_with_highlights(client):
     assert 'value="لَافْرُوف"' in html  # the box keeps the query
     assert "5 نتيجة" in html
     api = client.get("/api/search", query_string={"q": "لَافْرُوف"}).get_json()
-    # The page and the JSON show the same results in the same order.
-    links = re.findall(r'<h2><a href="/doc/([^"?]+)\?', html)
-    assert links == [r["id"] for r in api["results"]]
+    # The page and the JSON show the same results in the same order, with
+    # the same links (the page's jump to the first match).
+    links = [html_unescape(link) for link in re.findall(r'<h2><a href="([^"]+)"', html)]
+    assert links == [r["url"] + "#m1" for r in api["results"]]
+    assert all(client.get(link).status_code == 200 for link in links)
 
 
 def test_results_page_paginates(client):

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, render_template, request
 
 from indexer import IndexMissing, QueryError
 
-from .engine import arabic_message, engine, search_request
+from .engine import arabic_message, document_urls, engine, search_request
 
 bp = Blueprint("pages", __name__)
 
@@ -26,7 +26,8 @@ def search():
     except IndexMissing:
         return render_template("results.html", query=query, scope=scope, page=None,
                                error="الفهرس غير متاح الآن."), 503
-    return render_template("results.html", query=query, scope=scope, page=page, error=None)
+    return render_template("results.html", query=query, scope=scope, page=page, error=None,
+                           doc_url=document_urls(query))
 
 
 @bp.get("/doc/<path:doc_id>")
