@@ -11,6 +11,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from . import posting_columns, segment_writer, store
+from .collector import full_collections_held
 from .documents import Document, Notice, Skipped, list_source_files, read_file
 from .analysis import DEFAULT_SETTINGS, AnalysisSettings
 from .schema import ANALYSIS_VERSION, build_schema, document_fields
@@ -203,18 +204,19 @@ def _rebuild_locked(source: Path, index_dir: Path, settings: AnalysisSettings, p
         files = list_source_files(source)
         report.files = len(files)
         procs = procs or default_procs(len(files))
-        writer = segment_writer.writer(ix, procs)
         states: dict = {}
-        try:
-            _index_files(writer, files, source, report, set(), states, progress)
-            if report.documents == 0:
-                raise RebuildError(f"no readable documents in {source}; the existing index is kept")
-            writer.commit()
-        except BaseException:
-            writer.cancel()
-            raise
-        ix.close()
-        _write_columns(gen, procs, progress, report)
+        with full_collections_held():
+            writer = segment_writer.writer(ix, procs)
+            try:
+                _index_files(writer, files, source, report, set(), states, progress)
+                if report.documents == 0:
+                    raise RebuildError(f"no readable documents in {source}; the existing index is kept")
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+            ix.close()
+            _write_columns(gen, procs, progress, report)
         _publish(source, index_dir, gen, settings, report, states, report.documents, started)
     except BaseException:
         store.discard(gen)
@@ -247,24 +249,25 @@ def _update_locked(source: Path, index_dir: Path, current: Path, meta: dict, sta
     gen = store.new_generation_from(index_dir, current)
     try:
         ix = whoosh_index.open_dir(str(gen))
-        writer = segment_writer.writer(ix)
-        try:
-            states = dict(states)
-            deleted_ids = [states.pop(rel, {"ids": []})["ids"]
-                           for rel in removed + [file.relative_to(source).as_posix() for file in touched]]
-            for doc_id in (doc_id for ids in deleted_ids for doc_id in ids):
-                writer.delete_by_term("id", doc_id)
-            seen_ids = {doc_id for state in states.values() for doc_id in state["ids"]}
-            _index_files(writer, touched, source, report, seen_ids, states, progress)
-            # Deleted documents still count in Whoosh's term statistics until
-            # their segment is merged away (as in Lucene); when a change is
-            # large enough for that to move scores visibly, merge everything.
-            deleted = sum(len(ids) for ids in deleted_ids)
-            writer.commit(optimize=deleted + report.documents > MERGE_SHARE * max(1, meta.get("documents", 0)))
-        except BaseException:
-            writer.cancel()
-            raise
-        _write_columns(gen, default_procs(len(touched)), progress, report)
+        with full_collections_held():
+            writer = segment_writer.writer(ix)
+            try:
+                states = dict(states)
+                deleted_ids = [states.pop(rel, {"ids": []})["ids"]
+                               for rel in removed + [file.relative_to(source).as_posix() for file in touched]]
+                for doc_id in (doc_id for ids in deleted_ids for doc_id in ids):
+                    writer.delete_by_term("id", doc_id)
+                seen_ids = {doc_id for state in states.values() for doc_id in state["ids"]}
+                _index_files(writer, touched, source, report, seen_ids, states, progress)
+                # Deleted documents still count in Whoosh's term statistics until
+                # their segment is merged away (as in Lucene); when a change is
+                # large enough for that to move scores visibly, merge everything.
+                deleted = sum(len(ids) for ids in deleted_ids)
+                writer.commit(optimize=deleted + report.documents > MERGE_SHARE * max(1, meta.get("documents", 0)))
+            except BaseException:
+                writer.cancel()
+                raise
+            _write_columns(gen, default_procs(len(touched)), progress, report)
         report.total = whoosh_index.open_dir(str(gen)).doc_count()
         if report.total == 0:
             raise RebuildError(f"no readable documents left in {source}; the existing index is kept")

@@ -33,6 +33,7 @@ from whoosh import multiproc, writing
 from whoosh.util import random_name
 
 from . import posting_columns
+from .collector import full_collections_held
 
 # Rough bytes a pooled posting holds in memory (three list slots, the
 # document number, the weight and the value's bytes object header), and a
@@ -289,20 +290,22 @@ class SegmentWriter(_TermPooled, writing.SegmentWriter):
 
 
 class _SubWriterTask(multiproc.SubWriterTask):
-    """A writer process of ``MpWriter``: Whoosh's, writing its own segment with ``SegmentWriter``."""
+    """A writer process of ``MpWriter``: Whoosh's, writing its own segment with ``SegmentWriter``
+    (full collections held back, see collector.py)."""
 
     def run(self):
-        ix = self.storage.open_index(self.indexname)
-        writer = self.writer = SegmentWriter(ix, _lk=False, **self.kwargs)
-        while self.running:
-            job = self.jobqueue.get()
-            if job is None:
-                break
-            self._process_file(*job)
-        if not self.running:
-            writer.cancel()
-        else:
-            self.resultqueue.put((None, writer.pool.fieldnames, writer._finalize_segment()), timeout=5)
+        with full_collections_held():
+            ix = self.storage.open_index(self.indexname)
+            writer = self.writer = SegmentWriter(ix, _lk=False, **self.kwargs)
+            while self.running:
+                job = self.jobqueue.get()
+                if job is None:
+                    break
+                self._process_file(*job)
+            if not self.running:
+                writer.cancel()
+            else:
+                self.resultqueue.put((None, writer.pool.fieldnames, writer._finalize_segment()), timeout=5)
 
 
 class MpWriter(_TermPooled, multiproc.MpWriter):

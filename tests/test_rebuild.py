@@ -238,3 +238,56 @@ def test_the_served_generation_follows_each_publish_and_a_lost_one_is_missing(tm
     (second / store.META).unlink()  # the generation lost under a searcher
     with pytest.raises(store.IndexMissing):
         watch.generation()
+
+
+def test_writers_hold_back_full_collections_and_give_the_collector_back_as_it_was(tmp_path, monkeypatch):
+    import gc
+    import threading
+
+    from indexer import build
+    from indexer.collector import full_collections_held
+
+    seen = []
+    index_document = build._index_document
+
+    def recording(writer, doc):
+        seen.append(gc.get_threshold())
+        index_document(writer, doc)
+
+    monkeypatch.setattr(build, "_index_document", recording)
+    before = gc.get_threshold()
+    index = tmp_path / "index"
+    build.rebuild(SEEDS, index, procs=1)
+    assert len(seen) == 5 and all(t[:2] == before[:2] and t[2] > 10**9 for t in seen)
+    assert gc.get_threshold() == before
+    # Restored when the rebuild fails, and after an update.
+    broken = tmp_path / "broken"
+    write(broken, "a.txt", b"\x00\x01\x02")
+    with pytest.raises(build.RebuildError):
+        build.rebuild(broken, index, procs=1)
+    assert gc.get_threshold() == before
+    src = tmp_path / "src"
+    write(src, "one.txt", "الأول\nنص عن القمر")
+    build.rebuild(src, index, procs=1)
+    write(src, "two.txt", "الثاني\nنص عن الشمس")
+    seen.clear()
+    assert build.update(src, index).added == 1
+    assert len(seen) == 1 and seen[0][2] > 10**9 and gc.get_threshold() == before
+    # Blocks that overlap in two threads: the collector comes back when the last one ends.
+    entered, leave = threading.Barrier(2), threading.Event()
+
+    def hold():
+        with full_collections_held():
+            entered.wait()
+            leave.wait()
+
+    other = threading.Thread(target=hold)
+    other.start()
+    try:
+        with full_collections_held():
+            entered.wait()
+        assert gc.get_threshold()[2] > 10**9  # the other thread still holds it
+    finally:
+        leave.set()
+        other.join()
+    assert gc.get_threshold() == before
