@@ -7,6 +7,12 @@
 Every way reads the files with the engine's own reader, so the difference
 between them is analysis and writing.  Peak memory is the process's (and its
 writer processes') maximum resident set.
+
+Analysis alone (``analyze_one``) makes each way's postings for every document
+and writes nothing, so the cost of the analysis stands apart from the cost
+of writing what it makes: plain's two fields; the engine's exact fields (the
+same two texts, tokenized and normalized); and all ten fields that (b) and
+(c) index.
 """
 
 from __future__ import annotations
@@ -34,26 +40,71 @@ def _dir_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def _plain(corpus: Path, out: Path) -> int:
-    from whoosh import index as whoosh_index
-    from whoosh.analysis import LowercaseFilter, RegexTokenizer
-    from whoosh.fields import ID, TEXT, Schema
-
+def _documents(corpus: Path):
     from indexer.documents import Document, list_source_files, read_file
 
-    analyzer = RegexTokenizer() | LowercaseFilter()
-    schema = Schema(id=ID(stored=True, unique=True), title=TEXT(analyzer=analyzer, stored=True),
-                    body=TEXT(analyzer=analyzer, stored=True))
-    out.mkdir(parents=True)
-    writer = whoosh_index.create_in(str(out), schema).writer(limitmb=256)
-    documents = 0
     for file in list_source_files(corpus):
         for item in read_file(file, corpus):
             if isinstance(item, Document):
-                writer.add_document(id=item.id, title=item.title, body=item.body)
-                documents += 1
+                yield item
+
+
+def _plain_schema():
+    from whoosh.analysis import LowercaseFilter, RegexTokenizer
+    from whoosh.fields import ID, TEXT, Schema
+
+    analyzer = RegexTokenizer() | LowercaseFilter()
+    return Schema(id=ID(stored=True, unique=True), title=TEXT(analyzer=analyzer, stored=True),
+                  body=TEXT(analyzer=analyzer, stored=True))
+
+
+def _plain(corpus: Path, out: Path) -> int:
+    from whoosh import index as whoosh_index
+
+    out.mkdir(parents=True)
+    writer = whoosh_index.create_in(str(out), _plain_schema()).writer(limitmb=256)
+    documents = 0
+    for doc in _documents(corpus):
+        writer.add_document(id=doc.id, title=doc.title, body=doc.body)
+        documents += 1
     writer.commit()
     return documents
+
+
+ANALYSES = {
+    "plain": "(a) plain: RegexTokenizer + LowercaseFilter, title and body",
+    "ours-exact": "Arabic analysis, exact fields only: title and body tokenized and normalized",
+    "ours": "Arabic analysis, all ten fields that (b) and (c) index",
+}
+
+
+def _analyzed_fields(analysis: str, title: str, body: str) -> dict[str, str]:
+    from indexer.schema import TEXT_FIELDS, document_fields
+
+    if analysis == "plain":
+        return {"title": title, "body": body}
+    if analysis == "ours-exact":
+        return {TEXT_FIELDS["title"].exact: title, TEXT_FIELDS["body"].exact: body}
+    return document_fields(title, body)
+
+
+def analyze_one(analysis: str, corpus: Path) -> dict:
+    """The postings ``analysis`` makes of every document of ``corpus`` (as a writer
+    gets them from each field's ``index``), none written; the seconds count
+    analysis alone, not reading the files."""
+    from indexer.schema import build_schema
+
+    schema = _plain_schema() if analysis == "plain" else build_schema()
+    seconds, postings, documents = 0.0, 0, 0
+    for doc in _documents(corpus):
+        started = time.perf_counter()
+        for name, text in _analyzed_fields(analysis, doc.title, doc.body).items():
+            for _posting in schema[name].index(text):
+                postings += 1
+        seconds += time.perf_counter() - started
+        documents += 1
+    return {"analysis": analysis, "documents": documents, "fields": len(_analyzed_fields(analysis, "", "")),
+            "postings": postings, "seconds": seconds}
 
 
 def run_one(way: str, corpus: Path, out: Path) -> dict:
@@ -76,14 +127,24 @@ def measure(way: str, corpus: Path, scratch: Path, keep_as: Path | None = None) 
     With ``keep_as``, the index made is moved there (the other benchmarks use it)."""
     out = scratch / f"index-{way}"
     shutil.rmtree(out, ignore_errors=True)
-    code = ("import json, sys; from pathlib import Path; from bench.indexing import run_one; "
-            "print(json.dumps(run_one(sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]))))")
-    done = subprocess.run([sys.executable, "-c", code, way, str(corpus), str(out)], cwd=PROJECT,
-                          capture_output=True, text=True)
-    if done.returncode != 0:
-        raise RuntimeError(f"indexing ({way}) failed:\n{done.stderr[-3000:]}")
+    result = _in_fresh_process("run_one", way, str(corpus), str(out))
     if keep_as is not None:
         shutil.rmtree(keep_as, ignore_errors=True)
         out.rename(keep_as)
     shutil.rmtree(out, ignore_errors=True)
+    return result
+
+
+def measure_analysis(analysis: str, corpus: Path) -> dict:
+    """``analyze_one`` in a fresh process: every way starts with nothing remembered."""
+    return _in_fresh_process("analyze_one", analysis, str(corpus))
+
+
+def _in_fresh_process(function: str, name: str, *paths: str) -> dict:
+    """This module's ``function(name, *paths)`` run in a new interpreter; its dict."""
+    code = (f"import json, sys; from pathlib import Path; from bench.indexing import {function}; "
+            f"print(json.dumps({function}(sys.argv[1], *map(Path, sys.argv[2:]))))")
+    done = subprocess.run([sys.executable, "-c", code, name, *paths], cwd=PROJECT, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"{function} ({name}) failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])

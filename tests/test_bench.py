@@ -92,3 +92,27 @@ def test_the_wsgi_entry_serves_the_index_it_is_given(seed_index):
     out = subprocess.run([sys.executable, "-c", code], cwd=PROJECT, capture_output=True, text=True, timeout=120,
                          env={**os.environ, "ARABIC_SEARCH_INDEX": str(seed_index)})
     assert out.stdout.split() == ["200", "5"], out.stderr
+
+
+def test_analysis_alone_counts_each_ways_postings_apart_from_writing(small_corpus):
+    from bench.__main__ import _analysis_alone
+    from bench.indexing import analyze_one
+
+    corpus, manifest = small_corpus
+    report = _analysis_alone(corpus)  # each way in a fresh process, as the benchmark runs it
+    rows = [line.split(" | ") for line in report.splitlines() if line.startswith("| (a)") or line.startswith("| Arabic")]
+    assert [row[1] for row in rows] == ["2", "2", "10"]
+    plain, exact, ours = (int(row[2].replace(",", "")) for row in rows)
+    # The same two texts make about as many postings either way (one per distinct word
+    # of a field); the ten fields make several times as many.
+    assert 0.9 < exact / plain < 1.1 and ours > 3 * exact
+    assert "times the plain analyzer's time" in report
+    # What is counted is what a writer indexes: one posting per distinct term of each field.
+    from bench.indexing import _documents
+    from indexer.schema import build_schema
+
+    schema = build_schema()
+    distinct = sum(len({t.text for t in schema[field].analyzer(text)})
+                   for doc in _documents(corpus) for field, text in (("title", doc.title), ("body", doc.body)))
+    made = analyze_one("ours-exact", corpus)
+    assert made["documents"] == manifest.documents and made["postings"] == distinct == exact
