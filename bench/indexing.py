@@ -78,33 +78,28 @@ ANALYSES = {
 }
 
 
-def _analyzed_fields(analysis: str, title: str, body: str) -> dict[str, str]:
-    from indexer.schema import TEXT_FIELDS, document_fields
-
-    if analysis == "plain":
-        return {"title": title, "body": body}
-    if analysis == "ours-exact":
-        return {TEXT_FIELDS["title"].exact: title, TEXT_FIELDS["body"].exact: body}
-    return document_fields(title, body)
-
-
 def analyze_one(analysis: str, corpus: Path) -> dict:
     """The postings ``analysis`` makes of every document of ``corpus`` (as a writer
     gets them from each field's ``index``), none written; the seconds count
     analysis alone, not reading the files."""
-    from indexer.schema import build_schema
+    from indexer.schema import TEXT_FIELDS, build_schema, document_fields
 
-    schema = _plain_schema() if analysis == "plain" else build_schema()
-    seconds, postings, documents = 0.0, 0, 0
+    if analysis == "plain":
+        schema, two_fields = _plain_schema(), ("title", "body")
+    else:
+        schema, two_fields = build_schema(), (TEXT_FIELDS["title"].exact, TEXT_FIELDS["body"].exact)
+    seconds, postings, documents, fields = 0.0, 0, 0, 0
     for doc in _documents(corpus):
         started = time.perf_counter()
-        for name, text in _analyzed_fields(analysis, doc.title, doc.body).items():
+        texts = (document_fields(doc.title, doc.body) if analysis == "ours"
+                 else dict(zip(two_fields, (doc.title, doc.body))))
+        for name, text in texts.items():
             for _posting in schema[name].index(text):
                 postings += 1
         seconds += time.perf_counter() - started
-        documents += 1
-    return {"analysis": analysis, "documents": documents, "fields": len(_analyzed_fields(analysis, "", "")),
-            "postings": postings, "seconds": seconds}
+        documents, fields = documents + 1, len(texts)
+    return {"analysis": analysis, "documents": documents, "fields": fields, "postings": postings,
+            "seconds": seconds}
 
 
 def run_one(way: str, corpus: Path, out: Path) -> dict:
