@@ -151,6 +151,27 @@ def test_writer_processes_write_what_whoosh_writes(tmp_path, whoosh_built):
     assert _content(ix, in_order=False) == _content(whoosh_built, in_order=False)
 
 
+def test_writer_processes_hold_back_full_collections(tmp_path, monkeypatch):
+    # Each writer process pools its postings with Python's full collections held
+    # back (collector.py); the processes are forked, so they write down what they saw.
+    import gc
+
+    seen = tmp_path / "thresholds"
+    process_file = segment_writer._SubWriterTask._process_file
+
+    def recording(self, *job):
+        with open(seen, "a", encoding="utf-8") as out:
+            out.write(f"{gc.get_threshold()[2]}\n")
+        return process_file(self, *job)
+
+    monkeypatch.setattr(segment_writer._SubWriterTask, "_process_file", recording)
+    before = gc.get_threshold()
+    _build(tmp_path / "ix", _documents(), lambda ix: segment_writer.MpWriter(ix, procs=2, batchsize=10))
+    held = [int(line) for line in seen.read_text(encoding="utf-8").split()]
+    assert held and all(threshold > 10**9 for threshold in held)
+    assert gc.get_threshold() == before
+
+
 def test_the_posting_columns_written_with_the_segment_are_those_read_back_from_it(tmp_path):
     from indexer import posting_columns
 
