@@ -43,7 +43,7 @@ def _dir_bytes(path: Path) -> int:
 def _documents(corpus: Path):
     from indexer.documents import Document, list_source_files, read_file
 
-    for file in list_source_files(corpus):
+    for file in list_source_files(corpus)[0]:
         for item in read_file(file, corpus):
             if isinstance(item, Document):
                 yield item

@@ -12,7 +12,7 @@ from whoosh import index as whoosh_index
 
 from . import posting_columns, segment_writer, store
 from .collector import full_collections_held
-from .documents import Document, Notice, Skipped, list_source_files, read_file
+from .documents import Document, Notice, Skipped, list_source_files, read_file, shown
 from .analysis import DEFAULT_SETTINGS, AnalysisSettings
 from .schema import ANALYSIS_VERSION, build_schema, document_fields
 
@@ -52,10 +52,10 @@ class RebuildReport:
         lines = [first, f"  source: {self.source}", f"  index:  {self.index}"]
         if self.skipped:
             lines.append(f"Skipped {len(self.skipped)}:")
-            lines.extend(f"  {s.path}: {s.reason}" for s in self.skipped)
+            lines.extend(f"  {shown(s.path)}: {s.reason}" for s in self.skipped)
         if self.notices:
             lines.append(f"Indexed with changes {len(self.notices)}:")
-            lines.extend(f"  {n.path}: {n.message}" for n in self.notices)
+            lines.extend(f"  {shown(n.path)}: {n.message}" for n in self.notices)
         return "\n".join(lines)
 
 
@@ -136,10 +136,11 @@ def update(source: Path, index_dir: Path, progress: bool = False) -> RebuildRepo
 
 
 def _checked_source(source) -> Path:
+    """The source folder, resolved once: what its links may reach is judged against it."""
     source = Path(source)
     if not source.is_dir():
         raise RebuildError(f"source folder not found: {source}")
-    return source
+    return source.resolve()
 
 
 def _file_state(file: Path) -> dict:
@@ -201,7 +202,8 @@ def _rebuild_locked(source: Path, index_dir: Path, settings: AnalysisSettings, p
     gen = store.new_generation(index_dir)
     try:
         ix = whoosh_index.create_in(str(gen), build_schema(settings))
-        files = list_source_files(source)
+        files, passed_over = list_source_files(source)
+        report.skipped.extend(passed_over)
         report.files = len(files)
         procs = procs or default_procs(len(files))
         states: dict = {}
@@ -228,7 +230,8 @@ def _update_locked(source: Path, index_dir: Path, current: Path, meta: dict, sta
                    settings: AnalysisSettings, progress: bool) -> RebuildReport:
     started = time.perf_counter()
     report = RebuildReport(source=str(source), index=str(index_dir))
-    files = list_source_files(source)
+    files, passed_over = list_source_files(source)
+    report.skipped.extend(passed_over)
     report.files = len(files)
     on_disk = {file.relative_to(source).as_posix(): file for file in files}
     removed = [rel for rel in states if rel not in on_disk]

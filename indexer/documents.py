@@ -10,6 +10,7 @@ import codecs
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -30,10 +31,17 @@ MAX_DOCUMENT_CHARS = 10_000_000
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # C0 and C1 control characters other than tab and line breaks.
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# What an id, a file name or another one-line field shown to a reader may not
+# hold: every control character (line breaks too), the bidirectional controls
+# and the direction marks (LRM, RLM, ALM), which can make a name read as
+# another ("rtl\u202eexe.txt" shows as "rtltxt.exe").
+_UNSAFE_IN_NAMES = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _SEARCHABLE = re.compile(r"[^\W_]")
 # Windows-1256 is read when UTF-8 fails and most letters come out Arabic.
 MIN_ARABIC_SHARE = 0.5
 MIN_BROKEN_SHARE = 0.25  # of non-ASCII bytes that are not valid UTF-8
+# Python's JSON reader recurses once per nesting level ("[" * 100000 exhausts it).
+_TOO_DEEP = "nested too deeply to read (arrays or objects inside each other thousands of levels deep)"
 
 
 @dataclass
@@ -72,13 +80,68 @@ class SourceReport:
     skipped: list[Skipped] = field(default_factory=list)
 
 
-def list_source_files(source: Path) -> list[Path]:
-    """Every non-hidden file below ``source``, in a stable order."""
-    found = []
+def shown(name: str) -> str:
+    """``name`` as a summary prints it: invisible and control characters as \\u escapes."""
+    return _UNSAFE_IN_NAMES.sub(lambda m: f"\\u{ord(m.group()):04x}", name)
+
+
+def inside(path: Path | str, root: Path | str) -> bool:
+    """Whether ``path``, its links resolved, lies inside the folder ``root`` (itself resolved)."""
+    real = os.path.realpath(path)
+    root = os.path.realpath(root)
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def list_source_files(source: Path) -> tuple[list[Path], list[Skipped]]:
+    """Every non-hidden regular file below ``source`` in a stable order, and what was passed over.
+
+    A link is read only while it leads to a file inside the source folder:
+    one leading out of it would put any file the indexer can read (say
+    /etc/passwd) into the index, and so on a page.  Links to folders are
+    never followed: inside the source they would index a folder twice (or
+    loop), outside it they leave it.
+    """
+    found, skipped = [], []
     for root, dirs, files in os.walk(source):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found.extend(Path(root) / name for name in sorted(files) if not name.startswith("."))
-    return found
+        kept = []
+        for name in sorted(dirs):
+            if name.startswith("."):
+                continue
+            path = Path(root) / name
+            if path.is_symlink():
+                where = "inside" if inside(path, source) else "outside"
+                skipped.append(Skipped(_relative(path, source), f"link to a folder {where} the source folder: not followed"))
+            else:
+                kept.append(name)
+        dirs[:] = kept
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            path = Path(root) / name
+            reason = _unreadable_entry(path, source)
+            if reason:
+                skipped.append(Skipped(_relative(path, source), reason))
+            else:
+                found.append(path)
+    return found, skipped
+
+
+def _relative(path: Path, source: Path) -> str:
+    return path.relative_to(source).as_posix()
+
+
+def _unreadable_entry(path: Path, source: Path) -> str | None:
+    """Why the directory entry ``path`` is not a file to read, or None."""
+    if path.is_symlink() and not inside(path, source):
+        return "link leading outside the source folder: not followed"
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or exc}"  # a dangling link among them
+    if not stat.S_ISREG(mode):
+        # A named pipe or a device would block the reader, or never end.
+        return "not a regular file"
+    return None
 
 
 def _arabic_share(text: str) -> float:
@@ -199,6 +262,8 @@ def _read_json_records(path: str, text: str, lines: bool) -> Iterator[Document |
                 yield _record_to_document(json.loads(line), path)
             except json.JSONDecodeError as exc:
                 yield Skipped(f"{path}:{number}", f"invalid JSON: {exc.msg}")
+            except RecursionError:
+                yield Skipped(f"{path}:{number}", _TOO_DEEP)
             except UnreadableFile as exc:
                 yield Skipped(f"{path}:{number}", str(exc))
         return
@@ -206,6 +271,8 @@ def _read_json_records(path: str, text: str, lines: bool) -> Iterator[Document |
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UnreadableFile(f"invalid JSON at line {exc.lineno}: {exc.msg}") from None
+    except RecursionError:
+        raise UnreadableFile(_TOO_DEEP) from None
     if isinstance(data, dict) and isinstance(data.get("documents"), list):
         data = data["documents"]
     records = data if isinstance(data, list) else [data]
@@ -216,10 +283,29 @@ def _read_json_records(path: str, text: str, lines: bool) -> Iterator[Document |
             yield Skipped(f"{path}#{number}", str(exc))
 
 
+def clean_name(name: str) -> tuple[str, int]:
+    """An id, path or other one-line field without control characters and
+    direction marks (``_UNSAFE_IN_NAMES``), and how many were removed."""
+    return _UNSAFE_IN_NAMES.subn("", name)
+
+
 def _checked(doc: Document) -> tuple[Document, int]:
-    """The document with control characters removed, and how many; UnreadableFile if unusable."""
+    """The document with control characters removed, and how many; UnreadableFile if unusable.
+
+    Ids and paths are cleaned rather than refused: the document stays
+    searchable, and its link (``/doc/<id>``) is made from the cleaned id.
+    """
     doc.title, removed_title = clean(doc.title)
     doc.body, removed_body = clean(doc.body)
+    removed_names = 0
+    for name in ("id", "path", "url", "date", "source"):
+        value = getattr(doc, name)
+        if value is not None:
+            value, removed = clean_name(value)
+            setattr(doc, name, value)
+            removed_names += removed
+    if not doc.id.strip():
+        raise UnreadableFile("the id has no visible character")
     if len(doc.title) + len(doc.body) > MAX_DOCUMENT_CHARS:
         raise UnreadableFile(
             f"document too long ({len(doc.title) + len(doc.body):,} characters; "
@@ -227,7 +313,7 @@ def _checked(doc: Document) -> tuple[Document, int]:
         )
     if not (_SEARCHABLE.search(doc.title) or _SEARCHABLE.search(doc.body)):
         raise UnreadableFile("no searchable text (only marks, punctuation or symbols)")
-    return doc, removed_title + removed_body
+    return doc, removed_title + removed_body + removed_names
 
 
 def read_file(file: Path, source: Path) -> Iterator[Document | Skipped | Notice]:
@@ -236,15 +322,17 @@ def read_file(file: Path, source: Path) -> Iterator[Document | Skipped | Notice]
     notices = []
     for item in _read_file(file, source):
         if isinstance(item, Document):
+            # Named as the file and the record stand, so that the user can find them.
+            path, old_id = item.path, item.id
+            record = "" if old_id == path else f" (id {shown(old_id)})"
             try:
                 item, removed = _checked(item)
             except UnreadableFile as exc:
-                where = item.path if item.path == item.id else f"{item.path} (id {item.id})"
-                item = Skipped(where, str(exc))
+                item = Skipped(path + record, str(exc))
             else:
                 if removed:
-                    record = "" if item.id == item.path else f" (id {item.id})"
-                    notices.append(Notice(item.path, f"{removed} invisible control character(s) removed{record}"))
+                    renamed = "" if item.id == old_id else f"; indexed as {item.id}"
+                    notices.append(Notice(path, f"{removed} invisible control character(s) removed{record}{renamed}"))
         elif isinstance(item, Notice):
             notices.append(item)
             continue
@@ -253,10 +341,15 @@ def read_file(file: Path, source: Path) -> Iterator[Document | Skipped | Notice]
 
 
 def _read_file(file: Path, source: Path) -> Iterator[Document | Skipped | Notice]:
-    rel = file.relative_to(source).as_posix()
+    rel = _relative(file, source)
     suffix = file.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         yield Skipped(rel, f"unsupported file type {suffix or '(none)'}")
+        return
+    # Asked again as the file is read: it may have become a link since it was listed.
+    reason = _unreadable_entry(file, source)
+    if reason:
+        yield Skipped(rel, reason)
         return
     try:
         size = file.stat().st_size
@@ -285,3 +378,7 @@ def _read_file(file: Path, source: Path) -> Iterator[Document | Skipped | Notice
         yield Skipped(rel, str(exc))
     except OSError as exc:
         yield Skipped(rel, f"cannot read: {exc.strerror or exc}")
+    except RecursionError:
+        yield Skipped(rel, _TOO_DEEP)
+    except Exception as exc:  # noqa: BLE001 - one file's surprise must not stop the others
+        yield Skipped(rel, f"cannot be read ({type(exc).__name__}: {exc})")
