@@ -58,7 +58,8 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "ARABIC_SEARCH_INDEX": str(index)}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class", "sync",
+            [sys.executable, "-m", "gunicorn", "-c", "python:webapp.gunicorn_conf",
+             "--workers", str(workers), "--worker-class", "sync",
              "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning",
              "webapp.wsgi:app"],
             cwd=PROJECT, env=env,

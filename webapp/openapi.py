@@ -9,7 +9,14 @@ from __future__ import annotations
 from indexer.query import ALL_SCOPES, MAX_QUERY_CHARS, SCOPES
 from indexer.search import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
 
+from . import MAX_TARGET_BYTES
+
 _NULLABLE_STRING = {"type": ["string", "null"]}
+
+# Outside "quoted phrases", a * may only end a word (prefix search): what may
+# follow it is a space, a bracket, the + or - of the next word, or the end.
+# The engine refuses any other * (query.py, unsupported_wildcard).
+QUERY_PATTERN = r'^(?:"[^"]*"|[^"*]|\*(?=$|[\s()+\-]))*$'
 
 _SCHEMAS = {
     "SearchResults": {
@@ -114,7 +121,8 @@ def openapi_document() -> dict:
                                 "The query: words, \"phrases\", OR, NOT or -word, prefix*, "
                                 "title:word (or عنوان:word), parentheses."
                             ),
-                            "schema": {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_CHARS},
+                            "schema": {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_CHARS,
+                                       "pattern": QUERY_PATTERN},
                         },
                         {
                             "name": "scope", "in": "query", "required": False,
@@ -139,6 +147,7 @@ def openapi_document() -> dict:
                     "responses": {
                         "200": _json("SearchResults", "One page of results."),
                         "400": _json("Error", "The query or a parameter cannot be used; the message says why."),
+                        "414": _json("Error", f"The address is longer than {MAX_TARGET_BYTES:,} bytes."),
                         "503": _json("Error", "The index is not available (being built for the first time)."),
                     },
                 },
