@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,7 +107,7 @@ def rebuild(
     with more than one, each writes its own segment and they are not merged.
     """
     source, index_dir = _checked_source(source), Path(index_dir)
-    with store.rebuild_lock(index_dir):
+    with _failure_reported("rebuild", index_dir), store.rebuild_lock(index_dir):
         return _rebuild_locked(source, index_dir, settings, progress, procs)
 
 
@@ -120,7 +122,7 @@ def update(source: Path, index_dir: Path, progress: bool = False) -> RebuildRepo
     rebuilds.
     """
     source, index_dir = _checked_source(source), Path(index_dir)
-    with store.rebuild_lock(index_dir):
+    with _failure_reported("update", index_dir), store.rebuild_lock(index_dir):
         current = store.current_generation(index_dir)
         meta = store.read_meta(current) if current else {}
         states = store.read_files(current) if current else None
@@ -133,6 +135,32 @@ def update(source: Path, index_dir: Path, progress: bool = False) -> RebuildRepo
         if states is None or not same_source or meta.get("analysis_version") != ANALYSIS_VERSION:
             return _rebuild_locked(source, index_dir, settings, progress, None)
         return _update_locked(source, index_dir, current, meta, states, settings, progress)
+
+
+@contextmanager
+def _failure_reported(what: str, index_dir: Path):
+    """A rebuild that failed on the system's side (a full disk, a read-only
+    folder, a writer process killed) as a RebuildError of one line.  By then
+    the code that made the new generation has removed it: the served index is
+    untouched."""
+    try:
+        yield
+    except (OSError, segment_writer.WriterProcessFailed) as exc:
+        served = store.current_generation(index_dir) is not None
+        after = "the index served before is still served" if served else f"no index was made in {index_dir}"
+        raise RebuildError(f"{what} {_what_failed(exc, index_dir)}; {after}") from exc
+
+
+def _what_failed(exc: Exception, index_dir: Path) -> str:
+    """The error with its file; a failed write names none (Python's file objects
+    do not say which they are), so where the new index was being written."""
+    if not isinstance(exc, OSError):
+        return f"failed: {exc}"
+    code = f" ({errno.errorcode[exc.errno]})" if exc.errno in errno.errorcode else ""
+    if exc.strerror and exc.filename is not None:
+        files = f"{exc.filename} -> {exc.filename2}" if exc.filename2 is not None else f"{exc.filename}"
+        return f"failed: {exc.strerror}{code}: {files}"
+    return f"failed writing the new index in {index_dir}: {exc.strerror or exc}{code}"
 
 
 def _checked_source(source) -> Path:

@@ -22,6 +22,8 @@ from __future__ import annotations
 import heapq
 import os
 import pickle
+import queue
+import signal
 from array import array
 from collections import deque
 from itertools import groupby
@@ -289,27 +291,66 @@ class SegmentWriter(_TermPooled, writing.SegmentWriter):
     pass
 
 
+# How long a writer process waits for a job before it looks whether its parent
+# is still there, and the parent for a place in the job queue or a writer's
+# segment before it looks whether its writer processes are.
+WAIT_SECONDS = 1.0
+
+
+class WriterProcessFailed(Exception):
+    """A writer process ended without its segment (killed, or a fault it printed)."""
+
+
 class _SubWriterTask(multiproc.SubWriterTask):
     """A writer process of ``MpWriter``: Whoosh's, writing its own segment with ``SegmentWriter``
-    (full collections held back, see collector.py)."""
+    (full collections held back, see collector.py).  It sends back ("written", its segment),
+    or ("failed", the OSError) when the disk is full or the folder read-only."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.parent_pid = os.getpid()  # made in the parent, run in the child
 
     def run(self):
-        with full_collections_held():
-            ix = self.storage.open_index(self.indexname)
-            writer = self.writer = SegmentWriter(ix, _lk=False, **self.kwargs)
-            while self.running:
-                job = self.jobqueue.get()
-                if job is None:
-                    break
-                self._process_file(*job)
-            if not self.running:
-                writer.cancel()
-            else:
-                self.resultqueue.put((None, writer.pool.fieldnames, writer._finalize_segment()), timeout=5)
+        try:
+            with full_collections_held():
+                ix = self.storage.open_index(self.indexname)
+                writer = self.writer = SegmentWriter(ix, _lk=False, **self.kwargs)
+                while self.running:
+                    job = self._next_job()
+                    if job is None:
+                        break
+                    self._process_file(*job)
+                if not self.running:
+                    writer.cancel()
+                    return
+                segment = writer._finalize_segment()
+        except OSError as exc:
+            # The parent reports it as it would its own failure, once (no traceback from here).
+            self.resultqueue.put(("failed", exc), timeout=5)
+            return
+        self.resultqueue.put(("written", segment), timeout=5)
+
+    def _next_job(self):
+        """The next job, None when there is none to come.  Whoosh waits on the queue
+        for good: a writer whose parent was killed (kill -9, the OOM killer) waited
+        for ever.  On Linux it is killed with its parent (store._forked_under_lock);
+        this is for where it is not, and for a writer forked outside a rebuild."""
+        while True:
+            try:
+                return self.jobqueue.get(timeout=WAIT_SECONDS)
+            except queue.Empty:
+                if os.getppid() != self.parent_pid:
+                    self.running = False
+                    return None
 
 
 class MpWriter(_TermPooled, multiproc.MpWriter):
-    """Whoosh's multiprocess writer, each process writing a segment of its own."""
+    """Whoosh's multiprocess writer, each process writing a segment of its own.
+
+    Where Whoosh's waits for its writer processes it looks whether they are
+    still there, and a commit fails unless every one of them wrote its segment:
+    Whoosh's waited for ever on a full job queue once they were gone, and
+    committed without the segment of one that failed."""
 
     def __init__(self, ix, procs: int, **kwargs):
         super().__init__(ix, procs=procs, multisegment=True, **kwargs)
@@ -320,6 +361,98 @@ class MpWriter(_TermPooled, multiproc.MpWriter):
         self.tasks.append(task)
         task.start()
         return task
+
+    def _enqueue(self):
+        # Whoosh's: the buffered documents go to a job file for a writer process.
+        docbuffer, self.docbuffer = self.docbuffer, []
+        filename = f"{random_name()}.doclist"
+        with self.temp_storage().create_file(filename).raw_file() as f:
+            for item in docbuffer:
+                pickle.dump(item, f, 2)
+        if len(self.tasks) < self.procs:
+            self._new_task()
+        self._check_writers()  # fail early: the others may go on taking jobs
+        self._put_job((filename, len(docbuffer)))
+
+    def _put_job(self, job) -> None:
+        while True:
+            try:
+                return self.jobqueue.put(job, timeout=WAIT_SECONDS)
+            except queue.Full:
+                # Not when a writer ended at the commit's None: the Nones go in
+                # behind every job, and the queue holds more than one per writer.
+                self._check_writers()
+
+    def _check_writers(self) -> None:
+        """Raises the failure of a writer process that ended before the commit asked it to."""
+        ended = [task for task in self.tasks if task.exitcode is not None]
+        if ended:
+            self._raise_failure(ended)
+
+    def _raise_failure(self, ended) -> None:
+        # What an ended writer sent back is in the queue's pipe before it exits.
+        try:
+            while True:
+                outcome, value = self.resultqueue.get(timeout=0.1)
+                if outcome == "failed":
+                    raise value
+        except queue.Empty:
+            pass
+        code = next((task.exitcode for task in ended if task.exitcode), 0)
+        how = f"was killed ({signal.Signals(-code).name})" if code < 0 else f"ended with exit code {code}"
+        raise WriterProcessFailed(f"a writer process {how} before writing its segment")
+
+    def _written_segments(self) -> list:
+        """The segment of every writer process, or the failure of one."""
+        segments = []
+        while len(segments) < len(self.tasks):
+            ended = [task for task in self.tasks if task.exitcode is not None]
+            try:
+                outcome, value = self.resultqueue.get(timeout=WAIT_SECONDS)
+            except queue.Empty:
+                # A writer that ended with its segment sent it first: more ended
+                # than sent means one ended without.
+                if len(ended) > len(segments):
+                    self._raise_failure(ended)
+                continue
+            if outcome == "failed":
+                raise value
+            segments.append(value)
+        for task in self.tasks:
+            task.join()
+        return segments
+
+    def _commit(self, mergetype, optimize, merge):
+        # Whoosh's multisegment commit, with the writers' segments from _written_segments.
+        if self.docbuffer:
+            self._enqueue()
+        for _ in self.tasks:
+            self._put_job(None)
+        finalsegments = self._merge_segments(mergetype, optimize, merge)
+        finalsegments += self._written_segments()
+        if self._added:
+            finalsegments.append(self._finalize_segment())
+        else:
+            self._close_segment()
+        self._commit_toc(finalsegments)
+        self._finish()
+
+    def cancel(self):
+        # Whoosh's cancel sets a flag on its own copies of the process objects,
+        # which the processes never see: they went on waiting for jobs, and the
+        # parent, failing, waited for them at exit (multiprocessing joins its
+        # children) for ever.  What they wrote goes with the abandoned index.
+        try:
+            for task in self.tasks:
+                task.terminate()
+            for task in self.tasks:
+                task.join(timeout=10)
+                if task.exitcode is None:
+                    task.kill()
+                    task.join()
+            self.jobqueue.cancel_join_thread()
+        finally:
+            writing.SegmentWriter.cancel(self)
 
 
 def writer(ix, procs: int = 1, limitmb: int = 256):

@@ -12,10 +12,13 @@ or killed rebuild leaves CURRENT (and so the served index) untouched.
 
 from __future__ import annotations
 
+import ctypes
 import fcntl
 import json
 import os
 import shutil
+import signal
+import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -104,12 +107,16 @@ def new_generation_from(index_dir: Path, gen: Path) -> Path:
     links are not possible): Whoosh writes a new segment or table of contents
     beside them and never changes one in place, so ``gen`` stays whole."""
     new = new_generation(index_dir)
-    for entry in gen.iterdir():
-        if entry.is_file() and entry.name not in (META, FILES) and not entry.name.endswith("WRITELOCK"):
-            try:
-                os.link(entry, new / entry.name)
-            except OSError:
-                shutil.copy2(entry, new / entry.name)
+    try:
+        for entry in gen.iterdir():
+            if entry.is_file() and entry.name not in (META, FILES) and not entry.name.endswith("WRITELOCK"):
+                try:
+                    os.link(entry, new / entry.name)
+                except OSError:
+                    shutil.copy2(entry, new / entry.name)
+    except BaseException:
+        discard(new)  # half made (a full disk): not left behind
+        raise
     return new
 
 
@@ -154,16 +161,64 @@ def discard(gen: Path) -> None:
     shutil.rmtree(gen, ignore_errors=True)
 
 
+# The rebuild locks this process holds (file descriptors), and its pid when it took them.
+_held_locks: set[int] = set()
+_holder_pid = 0
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+try:
+    # Looked up here, not in a forked child (no loading of libraries there).
+    _prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
+except (OSError, AttributeError):
+    _prctl = None
+
+
+def _forked_under_lock() -> None:
+    """In a process forked while a rebuild lock is held: a writer process of the
+    rebuild (whoosh's multiprocessing writer and the posting columns' pool fork).
+
+    The child shares the lock's open file description, and flock belongs to
+    that: a child left running after its parent was killed (kill -9, the OOM
+    killer) kept the index locked, and every later rebuild was refused.  So
+    the child's copy of the descriptor is pointed at /dev/null (dup2, so the
+    number stays valid for the file object that owns it; an unlock here would
+    unlock the parent too).  And on Linux the child asks to be killed when its
+    parent dies: it has nothing left to do then (the rebuild's generation is
+    abandoned), and Python's pools would otherwise wait on their queues for
+    ever (Linux sends it when the forking thread ends: the rebuild's, which
+    waits for its writers first).  Elsewhere the writer processes notice for
+    themselves (segment_writer.py)."""
+    if not _held_locks:
+        return
+    fds, parent = list(_held_locks), _holder_pid
+    _held_locks.clear()
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    for fd in fds:
+        os.dup2(devnull, fd)
+    os.close(devnull)
+    if _prctl is not None:
+        _prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before the request
+            os._exit(1)
+
+
+os.register_at_fork(after_in_child=_forked_under_lock)
+
+
 @contextmanager
 def rebuild_lock(index_dir: Path):
-    """Only one rebuild per index folder at a time; a second one is refused."""
+    """Only one rebuild per index folder at a time; a second one is refused.
+    Processes forked while it is held do not hold it, and die with this one (``_forked_under_lock``)."""
+    global _holder_pid
     Path(index_dir).mkdir(parents=True, exist_ok=True)
     with open(Path(index_dir) / LOCK, "a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise RebuildBusy(f"another rebuild of {index_dir} is running; try again when it ends") from None
+        _holder_pid = os.getpid()
+        _held_locks.add(handle.fileno())
         try:
             yield
         finally:
+            _held_locks.discard(handle.fileno())
             fcntl.flock(handle, fcntl.LOCK_UN)
