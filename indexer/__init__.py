@@ -7,10 +7,12 @@ block_pickles.install()  # before any index is written (block_pickles.py says wh
 from .build import RebuildError, RebuildReport, rebuild, update
 from .query import QueryError
 from .search import SearchEngine, SearchPage
-from .store import IndexMissing, RebuildBusy
+from .store import IndexDamaged, IndexMissing, IndexUnavailable, RebuildBusy
 
 __all__ = [
+    "IndexDamaged",
     "IndexMissing",
+    "IndexUnavailable",
     "QueryError",
     "RebuildBusy",
     "RebuildError",

@@ -18,7 +18,7 @@ from .query import QueryError
 from .search import DEFAULT_PER_PAGE, SearchEngine
 from .stemming import DEFAULT_STEMMER, STEMMERS
 from .stopwords import DEFAULT_STOP_LIST, STOP_LISTS
-from .store import IndexMissing, RebuildBusy
+from .store import IndexUnavailable, RebuildBusy
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 
@@ -140,7 +140,7 @@ def main(argv=None) -> int:
     except QueryError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
-    except (RebuildError, RebuildBusy, IndexMissing, DatasetError) as exc:
+    except (RebuildError, RebuildBusy, IndexUnavailable, DatasetError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except BrokenPipeError:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,20 +107,47 @@ class DocumentView:
 
 
 class _Opened:
-    """One index generation opened by one thread."""
+    """One index generation opened by one thread.
+
+    Its files are checked against the record written when it was published
+    (store.check_files: a missing or cut-short file is named) before Whoosh
+    opens them, once per generation and thread, not per search."""
 
     def __init__(self, gen: Path, ranking: Ranking, cache: PostingsCache):
         self.gen = gen
         self.meta = store.read_meta(gen)
-        self.index = whoosh_index.open_dir(str(gen))
-        self.searcher = self.index.searcher(weighting=ranking.weighting())
-        # The index's schema as opened (Index.schema reads the table of contents again on each call).
-        self.schema = self.searcher.schema
-        # What parsing looks up in this index and may remember (query.parse_query).
-        self.parse_memo = {}
-        # The array scorer knows our own weighting (BM25F per word) only.
-        self.arrays = (TermAtATime(self.searcher, ranking.b, cache, str(gen), gen)
-                       if ranking.saturation == "word" else None)
+        store.check_files(gen, self.meta)
+        with self.reading():
+            self.index = whoosh_index.open_dir(str(gen))
+            self.searcher = self.index.searcher(weighting=ranking.weighting())
+            # The index's schema as opened (Index.schema reads the table of contents again on each call).
+            self.schema = self.searcher.schema
+            # What parsing looks up in this index and may remember (query.parse_query).
+            self.parse_memo = {}
+            # The array scorer knows our own weighting (BM25F per word) only.
+            self.arrays = (TermAtATime(self.searcher, ranking.b, cache, str(gen), gen)
+                           if ranking.saturation == "word" else None)
+
+    @contextmanager
+    def reading(self):
+        """Turns an error of Whoosh or of the posting columns into IndexDamaged when the
+        generation's files show why (one gone or cut short since it was opened, or, in a
+        generation published without a record of its files, one Whoosh found missing);
+        any other error is raised as it is: a fault of the code must not pass for a damaged index."""
+        try:
+            yield
+        except (QueryError, store.IndexUnavailable):
+            raise
+        except Exception as error:
+            store.check_files(self.gen, self.meta)
+            if isinstance(error, whoosh_index.EmptyIndexError):
+                raise store.IndexDamaged(self.gen.parent, f"{self.gen.name} has no table of contents "
+                                                          "(_MAIN_<n>.toc)", self.meta) from error
+            lost = getattr(error, "filename", None)
+            if isinstance(error, FileNotFoundError) and lost and Path(lost).parent == self.gen:
+                raise store.IndexDamaged(self.gen.parent, f"{self.gen.name}/{Path(lost).name} is missing",
+                                         self.meta) from error
+            raise
 
     def top(self, query, limit: int) -> Ranked:
         if self.arrays is not None:
@@ -208,6 +236,11 @@ class SearchEngine:
         started = time.perf_counter()
         page, per_page = check_page(page, per_page)
         opened = self._opened()
+        with opened.reading():
+            return self._search(opened, started, text, page, per_page, snippets, scope)
+
+    def _search(self, opened: _Opened, started: float, text: str, page: int, per_page: int, snippets: bool,
+                scope: str) -> SearchPage:
         reader = opened.searcher.reader()
         parsed = parse_query(text, opened.schema, self.ranking, reader, scope, opened.parse_memo)
         limit = page * per_page
@@ -258,13 +291,19 @@ class SearchEngine:
     def ranked(self, text: str, limit: int = 100) -> list[tuple[str, float]]:
         """(id, score) of the top ``limit`` documents, by the same path as ``search``, without snippets."""
         opened = self._opened()
-        parsed = parse_query(text, opened.schema, self.ranking, opened.searcher.reader(), memo=opened.parse_memo)
-        results, _ = self._run(opened, parsed, limit)
-        return [(opened.searcher.stored_fields(docnum)["id"], score) for docnum, score in results.hits]
+        with opened.reading():
+            parsed = parse_query(text, opened.schema, self.ranking, opened.searcher.reader(),
+                                 memo=opened.parse_memo)
+            results, _ = self._run(opened, parsed, limit)
+            return [(opened.searcher.stored_fields(docnum)["id"], score) for docnum, score in results.hits]
 
     def document(self, doc_id: str, query: str | None = None) -> DocumentView | None:
         """The whole document, with the matches of ``query`` marked (if it parses)."""
         opened = self._opened()
+        with opened.reading():
+            return self._document(opened, doc_id, query)
+
+    def _document(self, opened: _Opened, doc_id: str, query: str | None) -> DocumentView | None:
         stored = opened.searcher.document(id=doc_id)
         if stored is None:
             return None
@@ -292,6 +331,10 @@ class SearchEngine:
 
     def stats(self) -> dict:
         opened = self._opened()
+        with opened.reading():
+            return self._stats(opened)
+
+    def _stats(self, opened: _Opened) -> dict:
         reader = opened.searcher.reader()
         fields = {}
         for name in (n for names in TEXT_FIELDS.values() for n in names.by_kind().values()):

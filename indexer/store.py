@@ -2,12 +2,19 @@
 
     index/
       CURRENT          name of the generation being served (replaced atomically)
-      gen-<stamp>/     one complete Whoosh index + meta.json
+      gen-<stamp>/     one complete Whoosh index + meta.json (which lists the index's files and their sizes)
       .rebuild.lock    held while a rebuild runs
 
 A rebuild writes a new generation beside the served one and only then swaps
 CURRENT with ``os.replace``; readers notice the new name and reopen.  A failed
 or killed rebuild leaves CURRENT (and so the served index) untouched.
+
+An index that cannot be served raises IndexUnavailable, saying why: IndexMissing
+(none built, or the generation CURRENT names is gone) or IndexDamaged (CURRENT
+or meta.json unreadable, a file of the index missing or not the size it was
+written at).  A file cut short is found by its size when the generation is
+opened, as Lucene checks a segment's files, instead of failing deep inside a
+search with whatever error the reader raises.
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ import ctypes
 import fcntl
 import json
 import os
+import re
+import shlex
 import shutil
 import signal
 import sys
@@ -23,16 +32,44 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from .posting_columns import SUFFIX as COLUMNS_SUFFIX
+
 CURRENT = "CURRENT"
 META = "meta.json"
 # Each source file's modification time, size and document ids, for `update`.
 FILES = "files.json"
 LOCK = ".rebuild.lock"
 GEN_PREFIX = "gen-"
+# What CURRENT may name: a folder of the index folder, nothing with a slash.
+_GENERATION_NAME = re.compile(re.escape(GEN_PREFIX) + r"[0-9A-Za-z_.-]+")
+# meta.json's record of the index files and their sizes (check_files).
+INDEX_FILES = "index_files"
 
 
-class IndexMissing(Exception):
-    pass
+class IndexUnavailable(Exception):
+    """No index can be served from the folder; the message says why and how to rebuild it."""
+
+
+class IndexMissing(IndexUnavailable):
+    """No index was built in the folder, or the generation CURRENT names is gone."""
+
+
+class IndexDamaged(IndexUnavailable):
+    """The index is there but cannot be read: ``problem`` says which file and what is wrong with it.
+
+    ``meta`` is its build record when that was readable (the app rebuilds from its source)."""
+
+    def __init__(self, index_dir: Path, problem: str, meta: dict | None = None):
+        self.problem, self.meta = problem, meta or {}
+        super().__init__(f"the index in {index_dir} is damaged: {problem}; "
+                         f"rebuild it with `{rebuild_command(index_dir, self.meta)}`")
+
+
+def rebuild_command(index_dir: Path, meta: dict | None = None) -> str:
+    """The command that rebuilds ``index_dir`` (from the folder it was built from, when known)."""
+    source = (meta or {}).get("source")
+    source_arg = f" --source {shlex.quote(source)}" if isinstance(source, str) and source else ""
+    return f"python -m indexer rebuild{source_arg} --index {shlex.quote(str(index_dir))}"
 
 
 class RebuildBusy(Exception):
@@ -40,22 +77,41 @@ class RebuildBusy(Exception):
 
 
 def current_generation(index_dir: Path) -> Path | None:
-    """The generation folder CURRENT names, or None when there is no usable index."""
+    """The generation folder CURRENT names, or None when there is no usable index
+    (none, or a damaged one: a rebuild or an update then starts afresh)."""
     try:
-        name = (Path(index_dir) / CURRENT).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return None
-    gen = Path(index_dir) / name
-    if not name.startswith(GEN_PREFIX) or not (gen / META).is_file():
+        gen = require_generation(index_dir)
+        check_files(gen, read_meta(gen))
+    except IndexUnavailable:
         return None
     return gen
 
 
 def require_generation(index_dir: Path) -> Path:
-    gen = current_generation(index_dir)
-    if gen is None:
+    """The generation folder CURRENT names; IndexMissing or IndexDamaged says why there is none."""
+    index_dir = Path(index_dir)
+    try:
+        raw = (index_dir / CURRENT).read_bytes()
+    except FileNotFoundError:
         raise IndexMissing(
-            f"no index in {index_dir}: build one with `python -m indexer rebuild --index {index_dir}`"
+            f"no index in {index_dir}: build one with `{rebuild_command(index_dir)}`"
+        ) from None
+    except OSError as exc:
+        raise IndexDamaged(index_dir, f"its {CURRENT} file cannot be read ({exc.strerror})") from None
+    try:
+        name = raw.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        raise IndexDamaged(index_dir, f"its {CURRENT} file is not UTF-8 text (it holds {raw[:40]!r})") from None
+    if not name:
+        raise IndexDamaged(index_dir, f"its {CURRENT} file is empty")
+    if not _GENERATION_NAME.fullmatch(name):
+        raise IndexDamaged(index_dir, f"its {CURRENT} file names {name[:80]!r}, not a generation folder "
+                                      f"({GEN_PREFIX}…)")
+    gen = index_dir / name
+    if not (gen / META).is_file():
+        raise IndexMissing(
+            f"no index in {index_dir}: the generation {name} that {CURRENT} names is gone; "
+            f"build one with `{rebuild_command(index_dir)}`"
         )
     return gen
 
@@ -87,7 +143,55 @@ class CurrentWatch:
 
 
 def read_meta(gen: Path) -> dict:
-    return json.loads((gen / META).read_text(encoding="utf-8"))
+    """The build record of a generation; IndexDamaged when it is not a JSON object (IndexMissing when gone)."""
+    gen = Path(gen)
+    where = f"{gen.name}/{META}"
+    try:
+        meta = json.loads((gen / META).read_bytes())
+    except FileNotFoundError:
+        raise IndexMissing(f"no index in {gen.parent}: {where} is gone; "
+                           f"build one with `{rebuild_command(gen.parent)}`") from None
+    except OSError as exc:
+        raise IndexDamaged(gen.parent, f"{where} cannot be read ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise IndexDamaged(gen.parent, f"{where} is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise IndexDamaged(gen.parent, f"{where} is not JSON ({exc.msg}: line {exc.lineno} column {exc.colno})") \
+            from None
+    if not isinstance(meta, dict):
+        raise IndexDamaged(gen.parent, f"{where} holds a JSON {type(meta).__name__}, not an object")
+    return meta
+
+
+def index_files(gen: Path) -> dict[str, int]:
+    """The files a generation's index cannot do without, with their sizes: Whoosh's table of contents
+    and segments.  Posting columns are left out: posting_columns.py checks each one as it opens it and
+    reads a segment without a usable one from Whoosh's blocks, with the same results."""
+    return {entry.name: entry.stat().st_size for entry in sorted(Path(gen).iterdir())
+            if entry.is_file() and entry.name not in (META, FILES) and not entry.name.endswith(COLUMNS_SUFFIX)
+            and not entry.name.endswith("WRITELOCK") and ".tmp" not in entry.name}
+
+
+def check_files(gen: Path, meta: dict) -> None:
+    """IndexDamaged naming the first file of ``meta``'s record that is missing or not the size it
+    was written at.  A few stats; a generation published without a record is not checked."""
+    gen = Path(gen)
+    recorded = meta.get(INDEX_FILES)
+    if recorded is None:
+        return
+    if not isinstance(recorded, dict) or not all(isinstance(size, int) for size in recorded.values()):
+        raise IndexDamaged(gen.parent, f"{gen.name}/{META} has a malformed {INDEX_FILES!r} record", meta)
+    for name, size in recorded.items():
+        where = f"{gen.name}/{name}"
+        try:
+            actual = os.stat(gen / name).st_size
+        except FileNotFoundError:
+            raise IndexDamaged(gen.parent, f"{where} is missing", meta) from None
+        except OSError as exc:
+            raise IndexDamaged(gen.parent, f"{where} cannot be read ({exc.strerror})", meta) from None
+        if actual != size:
+            how = "truncated" if actual < size else "changed"
+            raise IndexDamaged(gen.parent, f"{where} is {how}: {actual:,} bytes, written as {size:,}", meta)
 
 
 def read_files(gen: Path) -> dict | None:
@@ -137,7 +241,10 @@ def _write_atomically(path: Path, text: str) -> None:
 
 
 def publish(index_dir: Path, gen: Path, meta: dict) -> None:
-    """Make ``gen`` the served index, then drop all but it and its predecessor."""
+    """Make ``gen`` the served index, then drop all but it and its predecessor.
+
+    ``meta`` is written with the record of the index's files (index_files), checked when it is opened."""
+    meta = {**meta, INDEX_FILES: index_files(gen)}
     _write_atomically(gen / META, json.dumps(meta, ensure_ascii=False, indent=2))
     previous = current_generation(index_dir)
     _write_atomically(Path(index_dir) / CURRENT, gen.name + "\n")

@@ -1,5 +1,5 @@
 """python -m webapp: build the index from seeds/ if there is none (or rebuild one
-made by an older analysis, from the folder it was built from), then serve it."""
+made by an older analysis or damaged, from the folder it was built from), then serve it."""
 
 from __future__ import annotations
 
@@ -11,27 +11,38 @@ from indexer import RebuildBusy, RebuildError, rebuild
 from indexer.analysis import AnalysisSettings
 from indexer.paths import DEFAULT_INDEX, DEFAULT_SOURCE
 from indexer.schema import ANALYSIS_VERSION
-from indexer.store import current_generation, read_meta
+from indexer.store import IndexDamaged, IndexMissing, check_files, read_meta, require_generation
 
 from . import create_app, parse_origins
 
 
 def _rebuild_plan(index: Path, default_source: Path):
     """(source, settings, reason) when the index must be built before serving, else None."""
-    gen = current_generation(index)
-    if gen is None:
+    try:
+        gen = require_generation(index)
+        meta = read_meta(gen)
+        check_files(gen, meta)
+    except IndexMissing:
         return default_source, AnalysisSettings(), f"No index in {index}"
-    meta = read_meta(gen)
+    except IndexDamaged as exc:
+        # Rebuilt as it was built, when its record is readable.
+        return *_as_built(exc.meta, default_source), f"The index in {index} is damaged ({exc.problem})"
     if meta.get("analysis_version") == ANALYSIS_VERSION:
         return None
-    source = Path(meta.get("source") or default_source)
+    return *_as_built(meta, default_source), f"The index in {index} was built by an older version of the analysis"
+
+
+def _as_built(meta: dict, default_source: Path):
+    """(source, settings) the index of ``meta`` was built with, as far as they are known and still there."""
+    source = meta.get("source")
+    source = Path(source) if isinstance(source, str) and source else default_source
     if not source.is_dir():
         source = default_source
     try:
         settings = AnalysisSettings(meta.get("stemmer", "light"), meta.get("stop_list", "function"))
-    except ValueError:
+    except (TypeError, ValueError):
         settings = AnalysisSettings()
-    return source, settings, f"The index in {index} was built by an older version of the analysis"
+    return source, settings
 
 
 def main(argv=None) -> int:

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, current_app, jsonify, request
 
-from indexer import IndexMissing, QueryError
+from indexer import IndexUnavailable, QueryError
 
 from .engine import document_urls, search_request
 from .openapi import openapi_document
@@ -23,7 +23,7 @@ def search():
         page = search_request()
     except QueryError as exc:
         return error(400, exc.code, exc.message)
-    except IndexMissing as exc:
+    except IndexUnavailable as exc:  # none built, or damaged: the message says which file and how to rebuild
         return error(503, "index_unavailable", str(exc))
     return jsonify(page.to_json(document_urls(query)))
 

@@ -148,7 +148,8 @@ def openapi_document() -> dict:
                         "200": _json("SearchResults", "One page of results."),
                         "400": _json("Error", "The query or a parameter cannot be used; the message says why."),
                         "414": _json("Error", f"The address is longer than {MAX_TARGET_BYTES:,} bytes."),
-                        "503": _json("Error", "The index is not available (being built for the first time)."),
+                        "503": _json("Error", "The index is not available: none built yet, or damaged "
+                                              "(the message says which file and how to rebuild)."),
                     },
                 },
             },

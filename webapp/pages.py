@@ -2,11 +2,14 @@
 
 from flask import Blueprint, abort, render_template, request
 
-from indexer import IndexMissing, QueryError
+from indexer import IndexUnavailable, QueryError
 
 from .engine import arabic_message, document_urls, engine, search_request
 
 bp = Blueprint("pages", __name__)
+
+# Shown with the engine's own (English) words on what is wrong and how to rebuild.
+INDEX_UNAVAILABLE = "الفهرس غير متاح الآن."
 
 
 @bp.get("/")
@@ -23,9 +26,9 @@ def search():
     except QueryError as exc:
         message = arabic_message(exc.code, exc.message)
         return render_template("results.html", query=query, scope=scope, page=None, error=message), 400
-    except IndexMissing:
+    except IndexUnavailable as exc:
         return render_template("results.html", query=query, scope=scope, page=None,
-                               error="الفهرس غير متاح الآن."), 503
+                               error=INDEX_UNAVAILABLE, detail=str(exc)), 503
     return render_template("results.html", query=query, scope=scope, page=page, error=None,
                            doc_url=document_urls(query))
 
@@ -35,8 +38,8 @@ def document(doc_id):
     query = request.args.get("q", "")
     try:
         doc = engine().document(doc_id, query or None)
-    except IndexMissing:
-        abort(503)
+    except IndexUnavailable as exc:
+        return render_template("error.html", query=query, message=INDEX_UNAVAILABLE, detail=str(exc)), 503
     if doc is None:
         abort(404)
     # An anchor on the first match lets the reader jump to it.
