@@ -11,6 +11,7 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from heapq import heapify, heappush, heapreplace
 from pathlib import Path
 
 from whoosh import collectors, index as whoosh_index
@@ -20,6 +21,7 @@ from .analysis import AnalysisSettings, warm_up
 from .stemming import DEFAULT_STEMMER
 from .stopwords import DEFAULT_STOP_LIST
 from .highlight import highlight_all, snippet
+from .id_order import id_ranks
 from .query import ALL_SCOPES, MatchTerms, ParsedQuery, QueryError, parse_query
 from .ranking import ALL_WORDS_TIER, DEFAULT_RANKING, Ranking
 from .schema import ANALYSIS_VERSION, TEXT_FIELDS
@@ -124,8 +126,10 @@ class _Opened:
             self.schema = self.searcher.schema
             # What parsing looks up in this index and may remember (query.parse_query).
             self.parse_memo = {}
+            # Equal scores in id order (id_order.py), the array made once per generation for every thread.
+            self.ranks = cache.shared((str(gen), "id ranks"), lambda: id_ranks(self.searcher))
             # The array scorer knows our own weighting (BM25F per word) only.
-            self.arrays = (TermAtATime(self.searcher, ranking.b, cache, str(gen), gen)
+            self.arrays = (TermAtATime(self.searcher, ranking.b, cache, str(gen), gen, self.ranks)
                            if ranking.saturation == "word" else None)
 
     @contextmanager
@@ -152,7 +156,7 @@ class _Opened:
     def top(self, query, limit: int) -> Ranked:
         if self.arrays is not None:
             return self.arrays.top(query, limit)
-        return whoosh_top(self.searcher, query, limit)
+        return whoosh_top(self.searcher, query, limit, self.ranks)
 
     def close(self):
         self.searcher.close()
@@ -173,8 +177,9 @@ def check_page(page, per_page) -> tuple[int, int]:
     return page, per_page
 
 
-def whoosh_top(searcher, query, limit: int) -> Ranked:
-    """The ``limit`` best documents for ``query``, exactly, by Whoosh's own matchers.
+def whoosh_top(searcher, query, limit: int, ranks=None) -> Ranked:
+    """The ``limit`` best documents for ``query``, exactly, by Whoosh's own matchers;
+    equal scores in the order of ``ranks`` (id_order.py; made from ``searcher`` when not given).
 
     The engine ranks with term_at_a_time.py, far faster; this is the way for
     Whoosh's BM25F ranking, and the reference its tests compare against.
@@ -184,11 +189,42 @@ def whoosh_top(searcher, query, limit: int) -> Ranked:
     such bounds, and the pruning then dropped documents that belonged in the
     top N of multi-word queries.  So every match is scored.
     """
-    collector = collectors.TopCollector(limit, usequality=False)
+    collector = _RankedTopCollector(limit, id_ranks(searcher) if ranks is None else ranks)
     collector.replace = 0
     searcher.search_with_collector(query, collector)
     results = collector.results()
     return Ranked(len(results), [(hit.docnum, hit.score) for hit in results])
+
+
+class _RankedTopCollector(collectors.TopCollector):
+    """Whoosh's top-N collector with ties broken by id rank instead of by document number:
+    its heap holds (score, negated rank, docnum), the lower rank winning an equal score."""
+
+    def __init__(self, limit: int, ranks):
+        super().__init__(limit, usequality=False)
+        self.ranks = ranks
+
+    def _collect(self, global_docnum, score):
+        self.total += 1
+        item = (score, -int(self.ranks[global_docnum]), global_docnum)
+        items = self.items
+        if len(items) < self.limit:
+            heappush(items, item)
+        elif item > items[0]:
+            heapreplace(items, item)
+            self.minscore = items[0][0]
+        else:
+            return 0
+        return 0 - score
+
+    def remove(self, global_docnum):
+        self.items = [item for item in self.items if item[2] != global_docnum]
+        heapify(self.items)
+        self.minscore = self.items[0][0] if self.items else 0
+
+    def results(self):
+        self.items.sort(reverse=True)
+        return self._results([(score, docnum) for score, _, docnum in self.items])
 
 
 class SearchEngine:

@@ -33,6 +33,7 @@ from whoosh.query.qcore import _NullQuery
 from whoosh.util.numeric import byte_to_length
 
 from .bm25f import WordGroup
+from .id_order import id_ranks
 from .positions import decode_positions, phrase_documents, position_keys
 from .posting_columns import SegmentColumns
 from .whoosh_postings import read_postings
@@ -70,11 +71,29 @@ class PostingsCache:
     documents 500 benchmark queries decode about 675 MB of postings; with
     128 MB a quarter of the reading went to terms evicted and read again."""
 
+    # Whole-generation arrays (``shared``) kept: a process serves one
+    # generation, and for a while the one before it.
+    MAX_SHARED = 4
+
     def __init__(self, budget_mb: int = 512):
         self.budget = budget_mb << 20
         self.used = 0
         self.items = OrderedDict()
         self.lock = threading.Lock()
+        self._shared = OrderedDict()
+        self._shared_lock = threading.Lock()
+
+    def shared(self, key, make):
+        """``make()``, made once for ``key`` (an index generation's name and what
+        the value is) and shared by every thread: the first to ask makes it while
+        the others wait, instead of each making its own.  Kept apart from the
+        postings and their budget, which could evict it between two queries."""
+        with self._shared_lock:
+            if key not in self._shared:
+                self._shared[key] = make()
+                while len(self._shared) > self.MAX_SHARED:
+                    self._shared.popitem(last=False)
+            return self._shared[key]
 
     def get(self, key):
         with self.lock:
@@ -426,11 +445,14 @@ class TermAtATime:
 
     MAX_REMEMBERED_WEIGHTS = 50_000
 
-    def __init__(self, searcher, b: float, cache: PostingsCache | None = None, name: str = "", folder=None):
+    def __init__(self, searcher, b: float, cache: PostingsCache | None = None, name: str = "", folder=None,
+                 ranks: np.ndarray | None = None):
         """``name`` tells this index generation from others in a shared ``cache``;
-        ``folder`` holds its posting columns, if any (posting_columns.py)."""
+        ``folder`` holds its posting columns, if any (posting_columns.py);
+        ``ranks`` orders documents of equal score (id_order.py; made here when not given)."""
         self.searcher = searcher
         cache = cache or PostingsCache()
+        self.ranks = id_ranks(searcher) if ranks is None else ranks
         self.segments = [(_Segment(sub, searcher, b, cache, name, folder), offset)
                          for sub, offset in searcher.leaf_searchers()]
         # A word's idf weight, by its terms: the index does not change under
@@ -448,24 +470,37 @@ class TermAtATime:
         return weight
 
     def top(self, q, limit: int) -> Ranked:
-        """The ``limit`` best documents for ``q``: score first, then lower document number, as Whoosh orders them."""
+        """The ``limit`` best documents for ``q``: score first, then id (``ranks``, id_order.py)."""
         weights, seen, shared = {}, {}, set()
         _walk(q, self._idf_weight, weights, seen, shared)  # seen holds the nodes, so no id is reused
-        total, best = 0, []
+        total, docs, scores = 0, [], []
         for segment, offset in self.segments:
             match = _Evaluation(segment, weights, shared).run(q)
             found = np.flatnonzero(match.mask & segment.live)
             total += len(found)
             if not len(found):
                 continue
-            scores = match.scores[found]
+            found_scores = match.scores[found]
+            found += offset
             if len(found) > limit:
-                cut = np.partition(scores, len(scores) - limit)[len(scores) - limit]
-                # Among documents at the cut score the lower numbers go first, as in Whoosh.
-                above = np.flatnonzero(scores > cut)
-                ties = np.flatnonzero(scores == cut)[: limit - len(above)]
-                keep = np.concatenate([above, ties])
-                found, scores = found[keep], scores[keep]
-            best.extend(zip((found + offset).tolist(), scores.tolist()))
-        best.sort(key=lambda hit: (-hit[1], hit[0]))
-        return Ranked(total, best[:limit])
+                keep = _best(found_scores, found, self.ranks, limit)
+                found, found_scores = found[keep], found_scores[keep]
+            docs.append(found)
+            scores.append(found_scores)
+        if not docs:
+            return Ranked(total, [])
+        docs, scores = np.concatenate(docs), np.concatenate(scores)
+        order = np.lexsort((self.ranks[docs], -scores))[:limit]
+        return Ranked(total, list(zip(docs[order].tolist(), scores[order].tolist())))
+
+
+def _best(scores: np.ndarray, docs: np.ndarray, ranks: np.ndarray, limit: int) -> np.ndarray:
+    """Where the ``limit`` best of ``scores`` (of documents ``docs``) stand, in no order;
+    among those at the cut score, the documents of lower ``ranks``."""
+    cut = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+    above = np.flatnonzero(scores > cut)
+    ties = np.flatnonzero(scores == cut)
+    wanted = limit - len(above)  # at least 1: the cut is the limit-th best score
+    if len(ties) > wanted:
+        ties = ties[np.argpartition(ranks[docs[ties]], wanted - 1)[:wanted]]
+    return np.concatenate([above, ties])
