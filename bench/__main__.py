@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from indexer import update
-from indexer.store import current_generation
+from indexer.storage.generations import current_generation
 
 from . import corpus as corpus_mod
 from . import incremental, indexing, latency

@@ -41,7 +41,7 @@ def _dir_bytes(path: Path) -> int:
 
 
 def _documents(corpus: Path):
-    from indexer.documents import Document, list_source_files, read_file
+    from indexer.ingest.documents import Document, list_source_files, read_file
 
     for file in list_source_files(corpus)[0]:
         for item in read_file(file, corpus):
@@ -82,7 +82,7 @@ def analyze_one(analysis: str, corpus: Path) -> dict:
     """The postings ``analysis`` makes of every document of ``corpus`` (as a writer
     gets them from each field's ``index``), none written; the seconds count
     analysis alone, not reading the files."""
-    from indexer.schema import TEXT_FIELDS, build_schema, document_fields
+    from indexer.storage.schema import TEXT_FIELDS, build_schema, document_fields
 
     if analysis == "plain":
         schema, two_fields = _plain_schema(), ("title", "body")

@@ -13,8 +13,8 @@ import random
 import re
 from pathlib import Path
 
-from indexer.normalize import normalize_word
-from indexer.stopwords import stop_words
+from indexer.analysis.normalize import normalize_word
+from indexer.analysis.stopwords import stop_words
 
 WORD = re.compile(r"[\u0621-\u0652]{2,}")
 MARKS = "\u064E\u064F\u0650\u0652\u0651"  # fatha, damma, kasra, sukun, shadda

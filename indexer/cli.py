@@ -10,15 +10,15 @@ import sys
 from pathlib import Path
 from html import unescape
 
-from .analysis import AnalysisSettings
-from .build import RebuildError, rebuild, update
-from .evaluate import CONFIGS, DatasetError, evaluate
+from .analysis.chain import AnalysisSettings
+from .ingest.build import RebuildError, rebuild, update
+from .quality.evaluate import CONFIGS, DatasetError, evaluate
 from .paths import DEFAULT_INDEX, DEFAULT_SOURCE
-from .query import QueryError
-from .search import DEFAULT_PER_PAGE, SearchEngine
-from .stemming import DEFAULT_STEMMER, STEMMERS
-from .stopwords import DEFAULT_STOP_LIST, STOP_LISTS
-from .store import IndexUnavailable, RebuildBusy
+from .search.parse import QueryError
+from .engine import DEFAULT_PER_PAGE, SearchEngine
+from .analysis.stemming import DEFAULT_STEMMER, STEMMERS
+from .analysis.stopwords import DEFAULT_STOP_LIST, STOP_LISTS
+from .storage.generations import IndexUnavailable, RebuildBusy
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 
@@ -123,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dataset", type=Path, help="folder with corpus.jsonl, queries.jsonl and qrels.tsv")
     p.add_argument("--run", type=Path, help="write the top 100 hits per query here as a TREC run file")
     p.add_argument("--config", choices=sorted(CONFIGS), default="default",
-                   help="named configuration (see indexer/evaluate.py)")
+                   help="named configuration (see indexer/quality/evaluate.py)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_evaluate)
 

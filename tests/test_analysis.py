@@ -5,11 +5,11 @@ import pickle
 import pytest
 from whoosh.fields import Schema
 
-from indexer.analysis import AnalysisSettings, exact_analyzer, gram_analyzer, root_analyzer, stem_analyzer, word_forms
-from indexer.normalize import normalize_word
-from indexer.schema import build_schema
-from indexer.stemming import light_stems
-from indexer.stopwords import stop_words
+from indexer.analysis.chain import AnalysisSettings, exact_analyzer, gram_analyzer, root_analyzer, stem_analyzer, word_forms
+from indexer.analysis.normalize import normalize_word
+from indexer.storage.schema import build_schema
+from indexer.analysis.stemming import light_stems
+from indexer.analysis.stopwords import stop_words
 
 
 def tokens(analyzer, text):
@@ -132,7 +132,7 @@ def test_indexing_a_token_at_a_time_makes_what_the_chain_makes(settings):
 def test_only_chains_that_work_token_by_token_are_replayed():
     from whoosh.analysis import ShingleFilter, StandardAnalyzer
 
-    from indexer.analysis import TokenReplay, token_replay
+    from indexer.analysis.chain import TokenReplay, token_replay
 
     assert isinstance(token_replay(gram_analyzer()), TokenReplay)
     # Shingles join neighbouring tokens: one token alone would make none.

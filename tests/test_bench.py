@@ -16,8 +16,8 @@ from bench.corpus import BODY_WORDS, MANIFEST, TITLE_WORDS, make_corpus
 from bench.queries import make_queries
 from bench.report import write_section
 from conftest import PROJECT, SEEDS
-from indexer.normalize import normalize_word
-from indexer.stopwords import stop_words
+from indexer.analysis.normalize import normalize_word
+from indexer.analysis.stopwords import stop_words
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +109,7 @@ def test_analysis_alone_counts_each_ways_postings_apart_from_writing(small_corpu
     assert "times the plain analyzer's time" in report
     # What is counted is what a writer indexes: one posting per distinct term of each field.
     from bench.indexing import _documents
-    from indexer.schema import build_schema
+    from indexer.storage.schema import build_schema
 
     schema = build_schema()
     distinct = sum(len({t.text for t in schema[field].analyzer(text)})

@@ -19,7 +19,7 @@ import pytest
 from browser_support import start_app
 from conftest import PROJECT, SEEDS, run_cli
 from indexer import SearchEngine
-from indexer.store import GEN_PREFIX, current_generation
+from indexer.storage.generations import GEN_PREFIX, current_generation
 
 NEW_WORD = "كويكب"  # only in the document the rebuild adds
 

@@ -22,7 +22,7 @@ import urllib.request
 import pytest
 
 from conftest import BY_TITLE_INDIA, PROJECT, SEEDS, run_cli
-from indexer import store
+from indexer.storage import generations as store
 from webapp import create_app
 
 QUERY = "لافروف"
@@ -214,7 +214,7 @@ def test_a_segment_cut_short_under_an_open_searcher_that_reads_it_from_the_file_
 
 def test_a_fault_of_the_code_stays_a_500(index, monkeypatch):
     # Only damage the files show becomes a 503; anything else is a bug to be seen.
-    from indexer import search
+    from indexer import engine as search
 
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PROJECT, run_cli
-from indexer.metrics import evaluate_run, ndcg, recall, reciprocal_rank
+from indexer.quality.metrics import evaluate_run, ndcg, recall, reciprocal_rank
 
 BENCHDATA = PROJECT.parent / "shared" / "benchdata" / "xquad-ar-sent"
 

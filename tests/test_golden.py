@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.analysis import word_forms
+from indexer.analysis.chain import word_forms
 from webapp import create_app
 
 from conftest import api_search, run_cli

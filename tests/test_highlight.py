@@ -15,8 +15,8 @@ from whoosh.highlight import ContextFragmenter
 
 from conftest import SEEDS
 from indexer import SearchEngine
-from indexer.analysis import DEFAULT_SETTINGS, AnalysisSettings, word_forms
-from indexer.highlight import (
+from indexer.analysis.chain import DEFAULT_SETTINGS, AnalysisSettings, word_forms
+from indexer.snippets.highlight import (
     FRAGMENT_CHARS,
     FRAGMENT_SURROUND,
     context_fragments,
@@ -25,7 +25,7 @@ from indexer.highlight import (
     snippet,
     snippet_from,
 )
-from indexer.query import QueryError, parse_query
+from indexer.search.parse import QueryError, parse_query
 from test_term_at_a_time import SYNTAX
 
 QUERIES = SYNTAX + [

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-import indexer.letter_spots as letter_spots
+import indexer.snippets.letter_spots as letter_spots
 from conftest import SEEDS
-from indexer import stemming
-from indexer.analysis import DEFAULT_SETTINGS, AnalysisSettings, tokens
-from indexer.letter_spots import LetterSpots
-from indexer.normalize import fold_hamza, folded_letters, normalize_word
+from indexer.analysis import stemming
+from indexer.analysis.chain import DEFAULT_SETTINGS, AnalysisSettings, tokens
+from indexer.snippets.letter_spots import LetterSpots
+from indexer.analysis.normalize import fold_hamza, folded_letters, normalize_word
 
 
 def _spots(exact=(), stems=(), prefixes=(), variants=(), settings=DEFAULT_SETTINGS):

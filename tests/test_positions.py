@@ -18,11 +18,11 @@ from whoosh import query as Q
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 
-from indexer.bm25f import FieldFrequency
-from indexer import positions
-from indexer.positions import phrase_documents, restarting_cumsum
-from indexer.search import whoosh_top
-from indexer.term_at_a_time import TermAtATime
+from indexer.search.bm25f import FieldFrequency
+from indexer.storage import positions
+from indexer.storage.positions import phrase_documents, restarting_cumsum
+from indexer.engine import whoosh_top
+from indexer.search.term_at_a_time import TermAtATime
 
 VOCABULARY = ["alpha", "beta", "gamma", "delta", "eps"]
 B = 0.75
@@ -105,7 +105,7 @@ def test_indexes_built_by_the_cli_pickle_posting_blocks_with_the_newest_protocol
 
     from whoosh import index as whoosh_index
 
-    from indexer.store import require_generation
+    from indexer.storage.generations import require_generation
     from whoosh.codec.whoosh3 import W3LeafMatcher
 
     with whoosh_index.open_dir(str(require_generation(seed_index))).reader() as reader:

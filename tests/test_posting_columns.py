@@ -17,11 +17,12 @@ from whoosh import index as whoosh_index
 
 from bench.corpus import make_corpus
 from conftest import SEEDS, run_cli
-from indexer import SearchEngine, posting_columns
-from indexer.positions import decode_positions, position_keys
-from indexer.posting_columns import SUFFIX, SegmentColumns, columns_path
-from indexer.store import current_generation
-from indexer.whoosh_postings import read_postings
+from indexer import SearchEngine
+from indexer.storage import posting_columns
+from indexer.storage.positions import decode_positions, position_keys
+from indexer.storage.posting_columns import SUFFIX, SegmentColumns, columns_path
+from indexer.storage.generations import current_generation
+from indexer.storage.whoosh_postings import read_postings
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +98,7 @@ def test_a_columns_file_that_does_not_fit_its_segment_is_not_used(split_index, t
     assert len(files) >= 2
     shutil.copy(files[1], files[0])  # another segment's
     files[1].write_bytes(files[1].read_bytes()[:-100])  # cut short
-    with caplog.at_level(logging.WARNING, logger="indexer.posting_columns"):
+    with caplog.at_level(logging.WARNING, logger="indexer.storage.posting_columns"):
         engine = SearchEngine(copy)
         used = [s.columns is not None for s, _ in engine._opened().arrays.segments]
     assert used.count(False) == 2

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from conftest import api_search, ids, run_cli
-from indexer.bm25f import idf
-from indexer.ranking import Ranking
-from indexer.search import SearchEngine
+from indexer.search.bm25f import idf
+from indexer.search.ranking import Ranking
+from indexer.engine import SearchEngine
 
 DOCS = {
     "flows.txt": "نهر يتدفق\n\nالنهر يتدفق غربا نحو البحر.\n",

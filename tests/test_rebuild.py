@@ -10,7 +10,7 @@ import pytest
 
 from conftest import PROJECT, SEEDS, run_cli
 from indexer import SearchEngine
-from indexer.store import current_generation
+from indexer.storage.generations import current_generation
 
 
 def write(folder: Path, name: str, content, mode="w"):
@@ -223,7 +223,7 @@ def test_the_first_page_holds_the_best_documents_of_all(generated):
 
 
 def test_the_served_generation_follows_each_publish_and_a_lost_one_is_missing(tmp_path):
-    from indexer import store
+    from indexer.storage import generations as store
 
     index = tmp_path / "index"
     watch = store.CurrentWatch(index)
@@ -244,8 +244,8 @@ def test_writers_hold_back_full_collections_and_give_the_collector_back_as_it_wa
     import gc
     import threading
 
-    from indexer import build
-    from indexer.collector import full_collections_held
+    from indexer.ingest import build
+    from indexer.storage.collector import full_collections_held
 
     seen = []
     index_document = build._index_document

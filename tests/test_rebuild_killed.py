@@ -17,7 +17,7 @@ import pytest
 
 from conftest import PROJECT, SEEDS, run_cli
 from indexer import SearchEngine
-from indexer.store import CURRENT, GEN_PREFIX, LOCK, current_generation
+from indexer.storage.generations import CURRENT, GEN_PREFIX, LOCK, current_generation
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the writer processes in /proc")
 
@@ -89,7 +89,7 @@ def _lock_is_free(index: Path) -> bool:
 
 # The command line as `python -m indexer` runs it, on a system without Linux's
 # parent-death signal: the writer processes must notice their parent's end themselves.
-WITHOUT_DEATH_SIGNAL = ["-c", "import sys, indexer.store; indexer.store._prctl = None; "
+WITHOUT_DEATH_SIGNAL = ["-c", "import sys, indexer.storage.generations; indexer.storage.generations._prctl = None; "
                               "from indexer.cli import main; sys.exit(main(sys.argv[1:]))"]
 
 
@@ -173,7 +173,7 @@ def test_a_process_forked_during_a_rebuild_and_left_running_holds_no_lock(seed_i
     # What a writer process that outlives its parent would hold: the lock's
     # open file, shared by the fork.  Its child here takes no death signal.
     script = (
-        "import os, signal, sys, time, indexer.store as store\n"
+        "import os, signal, sys, time, indexer.storage.generations as store\n"
         "with store.rebuild_lock(sys.argv[1]):\n"
         "    child = os.fork()\n"
         "    if child == 0:\n"

@@ -20,7 +20,7 @@ import pytest
 
 from conftest import PROJECT, SEEDS, run_cli
 from indexer import SearchEngine, cli
-from indexer.store import GEN_PREFIX, current_generation
+from indexer.storage.generations import GEN_PREFIX, current_generation
 
 # Bytes any one file may grow to (RLIMIT_FSIZE): the seed index fits, an index
 # of the articles below does not.  Python ignores SIGXFSZ, so a write past it

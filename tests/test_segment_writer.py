@@ -13,8 +13,8 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh import writing
 
-from indexer import segment_writer
-from indexer.schema import build_schema, document_fields
+from indexer.storage import segment_writer
+from indexer.storage.schema import build_schema, document_fields
 
 from conftest import SEEDS
 
@@ -173,7 +173,7 @@ def test_writer_processes_hold_back_full_collections(tmp_path, monkeypatch):
 
 
 def test_the_posting_columns_written_with_the_segment_are_those_read_back_from_it(tmp_path):
-    from indexer import posting_columns
+    from indexer.storage import posting_columns
 
     ix = _build(tmp_path / "ix", _documents()[:30] + [("untitled", "", "نص بلا عنوان")], segment_writer.SegmentWriter)
     with ix.reader() as reader:

@@ -5,8 +5,8 @@ import re
 from conftest import api_search, ids
 
 from indexer import SearchEngine
-from indexer.query import parse_query
-from indexer.variants import close_spelling, spelling_terms, split_term
+from indexer.search.parse import parse_query
+from indexer.analysis.variants import close_spelling, spelling_terms, split_term
 
 SPELLINGS_OF_BLINKEN = "001_6065c3113359f301.txt"  # writes only بلينكين
 

@@ -17,9 +17,9 @@ from bench.corpus import make_corpus
 from bench.queries import make_queries
 from conftest import SEEDS, run_cli
 from indexer import SearchEngine
-from indexer.query import QueryError, parse_query
-from indexer.search import whoosh_top
-from indexer.term_at_a_time import _size
+from indexer.search.parse import QueryError, parse_query
+from indexer.engine import whoosh_top
+from indexer.search.term_at_a_time import _size
 from test_golden import GOLDEN, QUERIES
 
 SYNTAX = [

@@ -21,9 +21,9 @@ from whoosh import index as whoosh_index
 
 from conftest import SEEDS, api_search, ids, run_cli
 from indexer import SearchEngine
-from indexer.id_order import id_ranks
-from indexer.ranking import DEFAULT_RANKING
-from indexer.store import current_generation
+from indexer.storage.id_order import id_ranks
+from indexer.search.ranking import DEFAULT_RANKING
+from indexer.storage.generations import current_generation
 from webapp import create_app
 
 QUERY = "كويكب"
@@ -136,7 +136,7 @@ def test_whooshs_own_ranking_breaks_ties_the_same_way(builds, build):
 def test_the_id_order_is_made_once_per_generation_for_every_thread(tmp_path, monkeypatch):
     # Reading every id costs some 0.3 s at 100,000 documents: once per index
     # generation in a process, not per thread or per query.
-    import indexer.search
+    import indexer.engine
 
     made = []
 
@@ -144,7 +144,7 @@ def test_the_id_order_is_made_once_per_generation_for_every_thread(tmp_path, mon
         made.append(searcher.doc_count_all())
         return id_ranks(searcher)
 
-    monkeypatch.setattr(indexer.search, "id_ranks", counted)
+    monkeypatch.setattr(indexer.engine, "id_ranks", counted)
     source = tmp_path / "src"
     shutil.copytree(SEEDS, source)
     index = tmp_path / "index"

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import SEEDS, run_cli
 from indexer import SearchEngine
-from indexer.store import current_generation, read_files
+from indexer.storage.generations import current_generation, read_files
 
 NEW = "new.txt"
 

@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 from indexer import RebuildBusy, RebuildError, rebuild
-from indexer.analysis import AnalysisSettings
+from indexer.analysis.chain import AnalysisSettings
 from indexer.paths import DEFAULT_INDEX, DEFAULT_SOURCE
-from indexer.schema import ANALYSIS_VERSION
-from indexer.store import IndexDamaged, IndexMissing, check_files, read_meta, require_generation
+from indexer.storage.schema import ANALYSIS_VERSION
+from indexer.storage.generations import IndexDamaged, IndexMissing, check_files, read_meta, require_generation
 
 from . import create_app, parse_origins
 

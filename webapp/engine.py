@@ -3,8 +3,8 @@
 from flask import current_app, request, url_for
 
 from indexer import SearchEngine, SearchPage
-from indexer.query import ALL_SCOPES
-from indexer.search import DEFAULT_PER_PAGE
+from indexer.search.parse import ALL_SCOPES
+from indexer.engine import DEFAULT_PER_PAGE
 
 # Stands for a document id in the one URL url_for builds per page.
 _ID_SLOT = "\x00"

@@ -6,8 +6,8 @@ documented parameter and field exists and that real responses match it.
 
 from __future__ import annotations
 
-from indexer.query import ALL_SCOPES, MAX_QUERY_CHARS, SCOPES
-from indexer.search import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
+from indexer.search.parse import ALL_SCOPES, MAX_QUERY_CHARS, SCOPES
+from indexer.engine import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
 
 from . import MAX_TARGET_BYTES
 

@@ -14,11 +14,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from indexer.analysis import AnalysisSettings
-from indexer.build import rebuild
-from indexer.query import QueryError
-from indexer.search import SearchEngine
-from indexer.stemming import STEMMERS
+from indexer.analysis.chain import AnalysisSettings
+from indexer.ingest.build import rebuild
+from indexer.search.parse import QueryError
+from indexer.engine import SearchEngine
+from indexer.analysis.stemming import STEMMERS
 
 GOLDEN = Path(__file__).resolve().parent
 CORPORA = {"seeds": GOLDEN.parent.parent / "seeds", "golden": GOLDEN / "corpus"}

@@ -13,9 +13,9 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from indexer.analysis import exact_analyzer
-from indexer.normalize import normalize_word
-from indexer.variants import MIN_WORD, close_spelling, spelling_terms, split_term
+from indexer.analysis.chain import exact_analyzer
+from indexer.analysis.normalize import normalize_word
+from indexer.analysis.variants import MIN_WORD, close_spelling, spelling_terms, split_term
 
 SEEDS = Path(__file__).resolve().parent.parent.parent / "seeds"
 

@@ -16,17 +16,17 @@ from pathlib import Path
 
 from whoosh import collectors, index as whoosh_index
 
-from . import store
-from .analysis import AnalysisSettings, warm_up
-from .stemming import DEFAULT_STEMMER
-from .stopwords import DEFAULT_STOP_LIST
-from .highlight import highlight_all, snippet
-from .id_order import id_ranks
-from .query import ALL_SCOPES, MatchTerms, ParsedQuery, QueryError, parse_query
-from .ranking import ALL_WORDS_TIER, DEFAULT_RANKING, Ranking
-from .schema import ANALYSIS_VERSION, TEXT_FIELDS
-from .suggest import suggestions
-from .term_at_a_time import PostingsCache, Ranked, TermAtATime
+from .analysis.chain import AnalysisSettings, warm_up
+from .analysis.stemming import DEFAULT_STEMMER
+from .analysis.stopwords import DEFAULT_STOP_LIST
+from .search.parse import ALL_SCOPES, MatchTerms, ParsedQuery, QueryError, parse_query
+from .search.ranking import ALL_WORDS_TIER, DEFAULT_RANKING, Ranking
+from .search.suggest import suggestions
+from .search.term_at_a_time import PostingsCache, Ranked, TermAtATime
+from .snippets.highlight import highlight_all, snippet
+from .storage import generations
+from .storage.id_order import id_ranks
+from .storage.schema import ANALYSIS_VERSION, TEXT_FIELDS
 
 MAX_PAGE = 100
 MAX_PER_PAGE = 50
@@ -112,13 +112,20 @@ class _Opened:
     """One index generation opened by one thread.
 
     Its files are checked against the record written when it was published
-    (store.check_files: a missing or cut-short file is named) before Whoosh
+    (generations.check_files: a missing or cut-short file is named) before Whoosh
     opens them, once per generation and thread, not per search."""
 
     def __init__(self, gen: Path, ranking: Ranking, cache: PostingsCache):
         self.gen = gen
-        self.meta = store.read_meta(gen)
-        store.check_files(gen, self.meta)
+        self.meta = generations.read_meta(gen)
+        # Before Whoosh unpickles the schema: an index of another analysis
+        # version may name classes that are no longer where it says.
+        if self.meta.get("analysis_version") != ANALYSIS_VERSION:
+            raise generations.IndexMissing(
+                f"the index in {gen.parent} was built by another version of the analysis; "
+                f"rebuild it with `{generations.rebuild_command(gen.parent, self.meta)}`"
+            )
+        generations.check_files(gen, self.meta)
         with self.reading():
             self.index = whoosh_index.open_dir(str(gen))
             self.searcher = self.index.searcher(weighting=ranking.weighting())
@@ -140,17 +147,17 @@ class _Opened:
         any other error is raised as it is: a fault of the code must not pass for a damaged index."""
         try:
             yield
-        except (QueryError, store.IndexUnavailable):
+        except (QueryError, generations.IndexUnavailable):
             raise
         except Exception as error:
-            store.check_files(self.gen, self.meta)
+            generations.check_files(self.gen, self.meta)
             if isinstance(error, whoosh_index.EmptyIndexError):
-                raise store.IndexDamaged(self.gen.parent, f"{self.gen.name} has no table of contents "
-                                                          "(_MAIN_<n>.toc)", self.meta) from error
+                raise generations.IndexDamaged(self.gen.parent, f"{self.gen.name} has no table of contents "
+                                                                "(_MAIN_<n>.toc)", self.meta) from error
             lost = getattr(error, "filename", None)
             if isinstance(error, FileNotFoundError) and lost and Path(lost).parent == self.gen:
-                raise store.IndexDamaged(self.gen.parent, f"{self.gen.name}/{Path(lost).name} is missing",
-                                         self.meta) from error
+                raise generations.IndexDamaged(self.gen.parent, f"{self.gen.name}/{Path(lost).name} is missing",
+                                               self.meta) from error
             raise
 
     def top(self, query, limit: int) -> Ranked:
@@ -232,7 +239,7 @@ class SearchEngine:
         self.index_dir = Path(index_dir)
         self.ranking = ranking
         self._local = threading.local()
-        self._current = store.CurrentWatch(self.index_dir)
+        self._current = generations.CurrentWatch(self.index_dir)
         # Shared by the threads' searchers (term_at_a_time.py).
         self._postings = PostingsCache()
         warm_up()
@@ -244,12 +251,6 @@ class SearchEngine:
         opened = getattr(self._local, "opened", None)
         if opened is None or opened.gen != gen:
             fresh = _Opened(gen, self.ranking, self._postings)
-            if fresh.meta.get("analysis_version") != ANALYSIS_VERSION:
-                fresh.close()
-                raise store.IndexMissing(
-                    f"the index in {self.index_dir} was built by another version of the analysis; "
-                    "rebuild it with `python -m indexer rebuild`"
-                )
             if opened is not None:
                 opened.close()
             self._local.opened = opened = fresh

@@ -14,11 +14,11 @@ through the vocabulary instead of scanning it; the spelling field
 
 from __future__ import annotations
 
-from .analysis import written_analyzer
-from .normalize import normalize_word
-from .schema import TEXT_FIELDS
-from .stemming import light_bases
-from .variants import SEPARATOR, normalized_key, split_term
+from ..analysis.chain import written_analyzer
+from ..analysis.normalize import normalize_word
+from ..storage.schema import TEXT_FIELDS
+from ..analysis.stemming import light_bases
+from ..analysis.variants import SEPARATOR, normalized_key, split_term
 
 MAX_SUGGESTIONS = 3
 MIN_WORD = 3  # shorter words have too many neighbours to suggest from

@@ -33,11 +33,11 @@ from whoosh.query.qcore import _NullQuery
 from whoosh.util.numeric import byte_to_length
 
 from .bm25f import WordGroup
-from .id_order import id_ranks
-from .positions import decode_positions, phrase_documents, position_keys
-from .posting_columns import SegmentColumns
-from .whoosh_postings import read_postings
-from .query import PreloadedPrefix
+from ..storage.id_order import id_ranks
+from ..storage.positions import decode_positions, phrase_documents, position_keys
+from ..storage.posting_columns import SegmentColumns
+from ..storage.whoosh_postings import read_postings
+from .parse import PreloadedPrefix
 
 # Whoosh stores a field's length per document as one byte (a lossy code).
 _BYTE_LENGTHS = np.array([byte_to_length(i) or 0 for i in range(256)], dtype=np.float64)

@@ -44,7 +44,7 @@ MIN_ALTERNATIVE = 3  # letters of an alternative stem
 
 def _load_exclusions() -> dict[str, str]:
     """word -> its stem, from data/stem_exclusions.txt ("word" or "word stem" per line)."""
-    text = resources.files("indexer").joinpath("data/stem_exclusions.txt").read_text(encoding="utf-8")
+    text = resources.files("indexer.analysis").joinpath("data/stem_exclusions.txt").read_text(encoding="utf-8")
     table = {}
     for line in text.splitlines():
         fields = line.split("#", 1)[0].split()

@@ -22,7 +22,7 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 
-from .analysis import (
+from ..analysis.chain import (
     DEFAULT_SETTINGS,
     AnalysisSettings,
     exact_analyzer,
@@ -56,7 +56,10 @@ class ArabicText(TEXT):
 
 
 # Bumped whenever analysis or schema change in a way that needs a rebuild.
-ANALYSIS_VERSION = 3
+# 4: the analysis classes moved into packages by stage (indexer/analysis/,
+# indexer/storage/): an index pickles them by module, so older ones must be
+# rebuilt (the engine checks the version before Whoosh opens an index).
+ANALYSIS_VERSION = 4
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from .analysis import AnalysisSettings, tokens, widened_to_whitespace
-from .normalize import FOLDED_LETTERS, PRESENTATION_FORMS, fold_hamza
-from .stemming import STEM_EXCLUSIONS
+from ..analysis.chain import AnalysisSettings, tokens, widened_to_whitespace
+from ..analysis.normalize import FOLDED_LETTERS, PRESENTATION_FORMS, fold_hamza
+from ..analysis.stemming import STEM_EXCLUSIONS
 
 # Stemmers whose every stem is a run of the normalized word's letters; the
 # light stemmer's exclusions may name another stem, found by the excluded word.

@@ -12,12 +12,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from .analysis import AnalysisSettings
-from .build import rebuild
+from ..analysis.chain import AnalysisSettings
+from ..ingest.build import rebuild
 from .metrics import evaluate_run
-from .query import MAX_TERMS, QueryError
-from .ranking import DEFAULT_RANKING, Ranking
-from .search import SearchEngine
+from ..search.parse import MAX_TERMS, QueryError
+from ..search.ranking import DEFAULT_RANKING, Ranking
+from ..engine import SearchEngine
 
 # Named configurations measured in docs/quality.md: "analysis" is what the
 # index is built with (AnalysisSettings), "ranking" what queries are scored

@@ -17,10 +17,10 @@ from html import escape
 
 from whoosh.highlight import FIRST, BasicFragmentScorer, Formatter, Fragment, get_text, mkfrag, top_fragments
 
-from .analysis import DEFAULT_SETTINGS, AnalysisSettings, token_forms, tokens, widened_to_whitespace
+from ..analysis.chain import DEFAULT_SETTINGS, AnalysisSettings, token_forms, tokens, widened_to_whitespace
 from .letter_spots import LetterSpots
-from .normalize import DELETED, IGNORABLE_CLASS, normalize_word
-from .query import MatchTerms
+from ..analysis.normalize import DELETED, IGNORABLE_CLASS, normalize_word
+from ..search.parse import MatchTerms
 
 SNIPPET_FRAGMENTS = 3
 FRAGMENT_CHARS = 220

@@ -20,14 +20,14 @@ from whoosh import matching, qparser
 from whoosh import query as Q
 from whoosh.fields import TEXT, Schema
 
-from .analysis import written_analyzer
+from ..analysis.chain import written_analyzer
 from .bm25f import WordGroup
-from .normalize import normalize_word
+from ..analysis.normalize import normalize_word
 from .ranking import ALL_WORDS_TIER, DEFAULT_RANKING, EXACT_FORM_TIER, WRITTEN_FORM_TIER, Ranking
-from .schema import TEXT_FIELDS
-from .stemming import PREFIXES
-from .stemming import light_bases
-from .variants import other_spellings
+from ..storage.schema import TEXT_FIELDS
+from ..analysis.stemming import PREFIXES
+from ..analysis.stemming import light_bases
+from ..analysis.variants import other_spellings
 
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 50

@@ -12,11 +12,13 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from . import posting_columns, segment_writer, store
-from .collector import full_collections_held
+from ..storage import posting_columns
+from ..storage import segment_writer
+from ..storage import generations
+from ..storage.collector import full_collections_held
 from .documents import Document, Notice, Skipped, list_source_files, read_file, shown
-from .analysis import DEFAULT_SETTINGS, AnalysisSettings
-from .schema import ANALYSIS_VERSION, build_schema, document_fields
+from ..analysis.chain import DEFAULT_SETTINGS, AnalysisSettings
+from ..storage.schema import ANALYSIS_VERSION, build_schema, document_fields
 
 
 class RebuildError(Exception):
@@ -107,7 +109,7 @@ def rebuild(
     with more than one, each writes its own segment and they are not merged.
     """
     source, index_dir = _checked_source(source), Path(index_dir)
-    with _failure_reported("rebuild", index_dir), store.rebuild_lock(index_dir):
+    with _failure_reported("rebuild", index_dir), generations.rebuild_lock(index_dir):
         return _rebuild_locked(source, index_dir, settings, progress, procs)
 
 
@@ -122,10 +124,10 @@ def update(source: Path, index_dir: Path, progress: bool = False) -> RebuildRepo
     rebuilds.
     """
     source, index_dir = _checked_source(source), Path(index_dir)
-    with _failure_reported("update", index_dir), store.rebuild_lock(index_dir):
-        current = store.current_generation(index_dir)
-        meta = store.read_meta(current) if current else {}
-        states = store.read_files(current) if current else None
+    with _failure_reported("update", index_dir), generations.rebuild_lock(index_dir):
+        current = generations.current_generation(index_dir)
+        meta = generations.read_meta(current) if current else {}
+        states = generations.read_files(current) if current else None
         try:
             settings = AnalysisSettings(meta.get("stemmer", DEFAULT_SETTINGS.stemmer),
                                         meta.get("stop_list", DEFAULT_SETTINGS.stop_list))
@@ -146,7 +148,7 @@ def _failure_reported(what: str, index_dir: Path):
     try:
         yield
     except (OSError, segment_writer.WriterProcessFailed) as exc:
-        served = store.current_generation(index_dir) is not None
+        served = generations.current_generation(index_dir) is not None
         after = "the index served before is still served" if served else f"no index was made in {index_dir}"
         raise RebuildError(f"{what} {_what_failed(exc, index_dir)}; {after}") from exc
 
@@ -198,8 +200,8 @@ def _index_files(writer, files, source: Path, report: RebuildReport, seen_ids: s
 def _publish(source: Path, index_dir: Path, gen: Path, settings: AnalysisSettings, report: RebuildReport,
              states: dict, documents: int, started: float) -> None:
     report.seconds = time.perf_counter() - started
-    store.write_files(gen, states)
-    store.publish(
+    generations.write_files(gen, states)
+    generations.publish(
         index_dir,
         gen,
         {
@@ -225,9 +227,9 @@ def _rebuild_locked(source: Path, index_dir: Path, settings: AnalysisSettings, p
                     procs: int | None) -> RebuildReport:
     started = time.perf_counter()
     report = RebuildReport(source=str(source), index=str(index_dir))
-    current = store.current_generation(index_dir)
-    store.remove_stale(index_dir, keep={current.name} if current else set())
-    gen = store.new_generation(index_dir)
+    current = generations.current_generation(index_dir)
+    generations.remove_stale(index_dir, keep={current.name} if current else set())
+    gen = generations.new_generation(index_dir)
     try:
         ix = whoosh_index.create_in(str(gen), build_schema(settings))
         files, passed_over = list_source_files(source)
@@ -249,7 +251,7 @@ def _rebuild_locked(source: Path, index_dir: Path, settings: AnalysisSettings, p
             _write_columns(gen, procs, progress, report)
         _publish(source, index_dir, gen, settings, report, states, report.documents, started)
     except BaseException:
-        store.discard(gen)
+        generations.discard(gen)
         raise
     return report
 
@@ -276,8 +278,8 @@ def _update_locked(source: Path, index_dir: Path, current: Path, meta: dict, sta
         report.total = meta.get("documents", 0)
         report.seconds = time.perf_counter() - started
         return report
-    store.remove_stale(index_dir, keep={current.name})
-    gen = store.new_generation_from(index_dir, current)
+    generations.remove_stale(index_dir, keep={current.name})
+    gen = generations.new_generation_from(index_dir, current)
     try:
         ix = whoosh_index.open_dir(str(gen))
         with full_collections_held():
@@ -304,6 +306,6 @@ def _update_locked(source: Path, index_dir: Path, current: Path, meta: dict, sta
             raise RebuildError(f"no readable documents left in {source}; the existing index is kept")
         _publish(source, index_dir, gen, settings, report, states, report.total, started)
     except BaseException:
-        store.discard(gen)
+        generations.discard(gen)
         raise
     return report
