@@ -24,7 +24,7 @@ from indexer.storage.generations import current_generation
 from . import corpus as corpus_mod
 from . import incremental, indexing, latency
 from .load import answered_queries, load_test
-from .queries import make_queries
+from .queries import adversarial_queries, make_queries
 from .report import PROJECT, table, write_section
 
 WORK = PROJECT / "bench" / "work"
@@ -139,8 +139,41 @@ def cmd_queries(args) -> int:
               "prefixes, 10% with diacritics, 5% with a bare alef), the first page of 10 results each, in one "
               "process with the index opened once, after 20 queries of warm-up.\n\n"
             + table(["", "queries", "found something", "refused (400)", "median ms", "p95 ms", "p99 ms",
-                     "max ms"], rows))
+                     "max ms"], rows)
+            + _adversarial(index, queries, r["refused_by_code"]))
     return _report(f"queries-{args.documents}", f"Query latency, {args.documents:,} documents", body)
+
+
+def _shorten(query: str, chars: int = 90) -> str:
+    return "`" + (query if len(query) <= chars else query[:chars] + " …").replace("|", "\\|") + "`"
+
+
+def _adversarial(index: Path, queries: list[str], refused_by_code: dict) -> str:
+    """The query budget (indexer/search/query_cost.py): what the realistic queries spend of it, and the
+    slowest of adversarial queries built to sit just inside it."""
+    checker = latency.Checker(index)
+    try:
+        spent = latency.largest_cost(checker, queries)
+        print("building adversarial queries …", flush=True)
+        made = adversarial_queries(checker.reader, checker.refusal)
+        r = latency.measure_adversarial(index, made, checker)
+    finally:
+        checker.close()
+    refusals = ", ".join(f"{code} {n}" for code, n in sorted(refused_by_code.items())) or "none"
+    rows = [[a["kind"], _shorten(a["query"]), f"{a['terms']:,}", f"{a['postings']:,}", f"{a['spent']:.0%}",
+             f"{a['ms']:.0f}"] for a in r["accepted"]]
+    refused = sum(r["refused"].values())
+    by_code = ", ".join(f"{code} {n}" for code, n in sorted(r["refused"].items())) or "none"
+    worst = r["accepted"][0] if r["accepted"] else None
+    return (f"\nRefused realistic queries, by error code: {refusals}. The costliest accepted one spends "
+            f"{spent['spent']:.0%} of the query budget ({_shorten(spent['query'] or '')}); the most terms any "
+            f"reads is {spent['terms']:,}, the most postings {spent['postings']:,}.\n\n"
+            f"{r['queries']} adversarial queries: for each kind below, the largest the engine accepts (grown "
+            "word by word, prefix by prefix, up to 50 words or 1,000 characters) and the next larger. Each "
+            "accepted one is run once with snippets on an engine of its own, its postings cache empty; "
+            f"{refused} were refused with 400 ({by_code}).\n\n"
+            + table(["kind", "accepted query", "terms", "postings", "budget spent", "ms"], rows)
+            + (f"\nSlowest accepted adversarial query: {worst['ms']:.0f} ms ({worst['kind']}).\n" if worst else ""))
 
 
 def cmd_update(args) -> int:

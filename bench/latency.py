@@ -7,9 +7,15 @@ import statistics
 import time
 from pathlib import Path
 
+from whoosh import index as whoosh_index
+
 from indexer import QueryError, SearchEngine
+from indexer.search.parse import parse_query
+from indexer.search.ranking import DEFAULT_RANKING
+from indexer.storage.generations import current_generation
 
 WARM_UP = 20
+WARM_UP_QUERY = "لافروف"  # opens the index; a rare word, whose postings no adversarial query needs
 
 
 def percentile(sorted_values: list[float], p: float) -> float:
@@ -25,16 +31,78 @@ def measure(index: Path, queries: list[str], snippets: bool) -> dict:
             engine.search(query, snippets=snippets)
         except QueryError:
             pass
-    times, refused, found = [], 0, 0
+    times, refused, found = [], {}, 0
     for query in queries:
         started = time.perf_counter()
         try:
             page = engine.search(query, snippets=snippets)  # the first page: 10 hits
             found += page.total > 0
-        except QueryError:
-            refused += 1
+        except QueryError as exc:
+            refused[exc.code] = refused.get(exc.code, 0) + 1
         times.append((time.perf_counter() - started) * 1000)
     times.sort()
-    return {"queries": len(queries), "refused": refused, "found": found,
+    return {"queries": len(queries), "refused": sum(refused.values()), "refused_by_code": refused, "found": found,
             "median_ms": statistics.median(times), "p95_ms": percentile(times, 95),
             "p99_ms": percentile(times, 99), "max_ms": times[-1], "mean_ms": statistics.fmean(times)}
+
+
+class Checker:
+    """The engine's verdict on a query without running it: its parse on the index, as a search parses it."""
+
+    def __init__(self, index: Path):
+        self.index = whoosh_index.open_dir(str(current_generation(index)))
+        self.reader = self.index.reader()
+        self.schema = self.index.schema
+        self.memo = {}
+
+    def refusal(self, query: str) -> str | None:
+        try:
+            self.parse(query)
+        except QueryError as exc:
+            return exc.code
+        return None
+
+    def parse(self, query: str):
+        return parse_query(query, self.schema, DEFAULT_RANKING, self.reader, memo=self.memo)
+
+    def close(self):
+        self.reader.close()
+        self.index.close()
+
+
+def largest_cost(checker: Checker, queries: list[str]) -> dict:
+    """The most terms, the most postings, and the largest share of the budget
+    (query_cost.py) that an accepted query of ``queries`` spends, and that query."""
+    largest = {"terms": 0, "postings": 0, "spent": 0.0, "query": None}
+    for query in queries:
+        try:
+            cost = checker.parse(query).cost
+        except QueryError:
+            continue
+        largest["terms"] = max(largest["terms"], cost.terms)
+        largest["postings"] = max(largest["postings"], cost.postings)
+        if cost.spent > largest["spent"]:
+            largest["spent"], largest["query"] = cost.spent, query
+    return largest
+
+
+def measure_adversarial(index: Path, made: list[tuple[str, str]], checker: Checker) -> dict:
+    """Each adversarial query run once with snippets, on an engine of its own
+    (so the postings of the queries before it are not at hand: the worst case),
+    opened by an untimed query first.  Refusals are counted by error code."""
+    accepted, refused = [], {}
+    for kind, query in made:
+        engine = SearchEngine(index)
+        engine.search(WARM_UP_QUERY, snippets=False)
+        started = time.perf_counter()
+        try:
+            engine.search(query, snippets=True)
+        except QueryError as exc:
+            refused[exc.code] = refused.get(exc.code, 0) + 1
+            continue
+        seconds = time.perf_counter() - started
+        cost = checker.parse(query).cost
+        accepted.append({"kind": kind, "query": query, "ms": seconds * 1000,
+                         "terms": cost.terms, "postings": cost.postings, "spent": cost.spent})
+    accepted.sort(key=lambda r: -r["ms"])
+    return {"queries": len(made), "accepted": accepted, "refused": refused}

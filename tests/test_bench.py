@@ -116,3 +116,30 @@ def test_analysis_alone_counts_each_ways_postings_apart_from_writing(small_corpu
                    for doc in _documents(corpus) for field, text in (("title", doc.title), ("body", doc.body)))
     made = analyze_one("ours-exact", corpus)
     assert made["documents"] == manifest.documents and made["postings"] == distinct == exact
+
+
+def test_adversarial_queries_sit_just_inside_the_query_budget(seed_index, monkeypatch):
+    from bench.latency import Checker
+    from bench.queries import adversarial_queries
+    from indexer.search import query_cost
+
+    # The seed index is small: a budget its size shows each kind growing up to it.
+    monkeypatch.setattr(query_cost, "MAX_QUERY_TERMS", 300)
+    monkeypatch.setattr(query_cost, "MAX_QUERY_POSTINGS", 3000)
+    checker = Checker(seed_index)
+    try:
+        made = adversarial_queries(checker.reader, checker.refusal)
+        by_kind = {}
+        for kind, query in made:
+            by_kind.setdefault(kind, []).append(query)
+        assert len(by_kind) >= 10
+        budget_bound = 0
+        for kind, (accepted, *larger) in by_kind.items():
+            cost = checker.parse(accepted).cost  # the first of a kind is accepted
+            assert 0 < cost.spent <= 1
+            if larger:
+                assert checker.refusal(larger[0]) is not None, kind
+                budget_bound += checker.refusal(larger[0]) == "query_too_costly"
+        assert budget_bound >= 5
+    finally:
+        checker.close()

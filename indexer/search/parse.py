@@ -23,6 +23,7 @@ from whoosh.fields import TEXT, Schema
 from ..analysis.chain import written_analyzer
 from .bm25f import WordGroup
 from ..analysis.normalize import normalize_word
+from .query_cost import OverBudget, QueryCost
 from .ranking import ALL_WORDS_TIER, DEFAULT_RANKING, EXACT_FORM_TIER, WRITTEN_FORM_TIER, Ranking
 from ..storage.schema import TEXT_FIELDS
 from ..analysis.stemming import PREFIXES
@@ -109,6 +110,8 @@ class ParsedQuery:
     # One query per positive word or phrase: "the document writes it as typed"
     # (same letters, any proclitics): مدرسه before مدرسة.
     written_forms: list[Q.Query] = field(default_factory=list)
+    # What the search will read (query_cost.py), when parsed with the index at hand.
+    cost: QueryCost | None = None
 
     def with_exact_tier(self, q: Q.Query, ranking: Ranking) -> Q.Query:
         """``q`` plus, for a short query, a tier per word whose exact form a document holds."""
@@ -201,6 +204,8 @@ class _Expander:
         # One query per positive word: "the document holds this exact form".
         self.exact_forms: list[Q.Query] = []
         self.written_forms: list[Q.Query] = []
+        # What the query reads and scores as a whole (query_cost.py); known only with an index.
+        self.cost = QueryCost(reader, memo) if reader is not None else None
 
     def _scopes(self, fieldname):
         return self.default_scopes if fieldname == "content" else [fieldname]
@@ -317,7 +322,7 @@ class _Expander:
             match.append(Q.Term(fields.exact, word, boost=self._weight(scope, "exact")))
             match.extend(Q.Term(fields.stem, s, boost=self._weight(scope, "stem")) for s in stems)
         if negated:
-            return Q.Or(match)
+            return self._spent(Q.Or(match))
         related = {kind: self._analyzed(kind, word) for kind in ("root", "gram") if self.ranking.weights.get(kind)}
         relatives, idf_pairs, bonus = [], [], []
         for scope in self._scopes(q.fieldname):
@@ -335,7 +340,7 @@ class _Expander:
         self.exact_forms.append(Q.Or(exact))
         if bonus:
             self.written_forms.append(Q.Or([Q.Term(t.fieldname, t.text) for t in bonus]))
-        return self._scored(match, relatives, [idf_pairs], bonus=self._bonus(bonus))
+        return self._spent(self._scored(match, relatives, [idf_pairs], bonus=self._bonus(bonus)))
 
     def _phrase(self, q, negated):
         self._count_leaf()
@@ -366,7 +371,7 @@ class _Expander:
                 self.terms.joined[scope].update(joined)
                 self.terms.stems[scope].update(stem_words)
         if negated:
-            return Q.Or(match)
+            return self._spent(Q.Or(match))
         self.exact_forms.append(Q.Or(exact))
         if bonus:
             # Every word of the phrase written as typed, in some field.
@@ -375,15 +380,23 @@ class _Expander:
                 by_word.setdefault(t.text, []).append(Q.Term(t.fieldname, t.text))
             self.written_forms.append(Q.And([Q.Or(terms) for terms in by_word.values()]))
         body = TEXT_FIELDS["body"]
-        return self._scored(match, [], [[(body.exact, w)] for w in words], bonus=self._bonus(bonus))
+        return self._spent(self._scored(match, [], [[(body.exact, w)] for w in words], bonus=self._bonus(bonus)))
+
+    def _spent(self, q):
+        """``q``, its terms and postings spent from the query's budget."""
+        if self.cost is not None:
+            self.cost.query(q)
+        return q
 
     def _check_expansion(self, fieldname, prefixes, typed):
-        """QueryError when the prefixes stand for more than MAX_PREFIX_TERMS words of the index."""
+        """QueryError when the prefixes stand for more than MAX_PREFIX_TERMS words of the index.
+
+        The words read are spent from the query's budget as they are read."""
         if self.reader is None:
             return
         count = 0
         for prefix in prefixes:
-            for _ in self.reader.expand_prefix(fieldname, prefix):
+            for _ in self.cost.prefix(fieldname, prefix):
                 count += 1
                 if count > MAX_PREFIX_TERMS:
                     raise QueryError(
@@ -412,7 +425,7 @@ class _Expander:
                 self.terms.prefixes[scope].update(variants)
         if negated:
             return Q.Or(match)
-        return self._scored(match, [], [], prefix=(TEXT_FIELDS["body"].exact, min(variants, key=len)))
+        return self._spent(self._scored(match, [], [], prefix=(TEXT_FIELDS["body"].exact, min(variants, key=len))))
 
 
 class PreloadedPrefix(Q.Prefix):
@@ -500,7 +513,10 @@ def parse_query(
     if _parser is None:
         _parser = _make_parser()
     expander = _Expander(schema, ranking, reader, scope, memo)
-    query = expander.expand(_parse(cleaned))
+    try:
+        query = expander.expand(_parse(cleaned))
+    except OverBudget as exc:
+        raise _too_costly(exc) from None
     if query is None:
         if _LEADING_MINUS.search(cleaned):
             # Whoosh drops a query made only of -words before we see it.
@@ -514,7 +530,7 @@ def parse_query(
         raise QueryError("no_search_terms", "The query has no words to search for, only operators or punctuation.")
     if _is_negative(query):
         raise QueryError("only_exclusions", "The query only excludes words; add a word to search for.")
-    return ParsedQuery(
+    parsed = ParsedQuery(
         text=text,
         query=query,
         relaxed=_relaxed(query),
@@ -522,4 +538,21 @@ def parse_query(
         ignored_stop_words=expander.ignored,
         exact_forms=expander.exact_forms,
         written_forms=expander.written_forms,
+        cost=expander.cost,
+    )
+    if expander.cost is not None:
+        # The tiers of a short query read terms of their own (the written forms): the tiers
+        # around an empty query are just those.
+        try:
+            expander.cost.query(parsed.with_exact_tier(Q.NullQuery, ranking))
+        except OverBudget as exc:
+            raise _too_costly(exc) from None
+    return parsed
+
+
+def _too_costly(exc: OverBudget) -> QueryError:
+    return QueryError(
+        "query_too_costly",
+        f"The query asks too much of the index for one search ({exc}); "
+        "use fewer words or prefixes, longer prefixes (more letters before the *) or rarer words.",
     )
