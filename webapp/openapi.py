@@ -6,17 +6,13 @@ documented parameter and field exists and that real responses match it.
 
 from __future__ import annotations
 
-from indexer.search.parse import ALL_SCOPES, MAX_QUERY_CHARS, SCOPES
+from indexer.search.parse import ALL_SCOPES, MAX_QUERY_CHARS, QUERY_PATTERN, SCOPES
 from indexer.engine import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
 
 from . import MAX_TARGET_BYTES
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
 
-# Outside "quoted phrases", a * may only end a word (prefix search): what may
-# follow it is a space, a bracket, the + or - of the next word, or the end.
-# The engine refuses any other * (query.py, unsupported_wildcard).
-QUERY_PATTERN = r'^(?:"[^"]*"|[^"*]|\*(?=$|[\s()+\-]))*$'
 
 _SCHEMAS = {
     "SearchResults": {

@@ -46,6 +46,18 @@ _QUOTE_MARKS = str.maketrans({"«": '"', "»": '"', "“": '"', "”": '"', "„
 # (ranges are switched off), so they are punctuation like any other.
 _PUNCTUATION_BRACKETS = str.maketrans({"[": " ", "]": " ", "{": " ", "}": " "})
 _LEADING_MINUS = re.compile(r"(?:^|\s)-\w")
+# Outside phrases a * may only end a word (prefix search): what follows it is
+# a space, a bracket, the + or - of the next word, or the end.  Whoosh reads
+# any other * as a wildcard inside a word, or after a phrase as something
+# else again; one rule here, and the API's description says the same.
+_QUOTES = '"«»“”„'
+_PHRASE = re.compile('"[^"]*"')
+_STAR_INSIDE_WORD = re.compile(r"\*(?![\s()+\-]|$)")
+_STAR_AFTER_NO_WORD = re.compile(r'(?:^|[\s()+\-"*])\*')
+# And it must follow the word's last letter, not a space, bracket, operator
+# or phrase.  The same rules as a JSON Schema pattern for q (webapp/openapi.py).
+QUERY_PATTERN = (rf'^(?:[{_QUOTES}][^{_QUOTES}]*[{_QUOTES}]|[^{_QUOTES}*]'
+                 rf'|[^{_QUOTES}*\s()+\-]\*(?=$|[\s()+\-]))*$')
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 # Field names a person may type before a colon.
 FIELD_ALIASES = {"title": ["عنوان", "العنوان"]}
@@ -167,8 +179,10 @@ def _check_syntax(text: str) -> None:
         )
     if text.count('"') % 2:
         raise QueryError("unbalanced_quote", 'A quotation mark (") is not closed.')
+    # Brackets inside a phrase are its text, not grouping (Whoosh reads them so).
+    outside_phrases = _PHRASE.sub('"', text.translate(_QUOTE_MARKS))
     depth = 0
-    for ch in text:
+    for ch in outside_phrases:
         if ch == "(":
             depth += 1
             if depth > MAX_NESTING:
@@ -182,6 +196,10 @@ def _check_syntax(text: str) -> None:
     words = [w.strip("()[]{}\"+-*") for w in text.split()]
     if all(w in _OPERATORS or not any(ch.isalnum() for ch in w) for w in words):
         raise QueryError("no_search_terms", "The query has no words to search for, only operators or punctuation.")
+    if _STAR_INSIDE_WORD.search(outside_phrases):
+        raise QueryError("unsupported_wildcard", "Only a * at the end of a word is supported (بلينك*).")
+    if _STAR_AFTER_NO_WORD.search(outside_phrases):
+        raise QueryError("lone_wildcard", "A * must follow at least two letters (بلينك*).")
 
 
 class _Expander:
