@@ -21,7 +21,7 @@ def test_results_page_lists_ranked_hits_with_highlights(client):
     assert html.count('class="result"') == 5
     assert "<mark>لافروف</mark>" in html
     assert 'value="لَافْرُوف"' in html  # the box keeps the query
-    assert "5 نتيجة" in html
+    assert "5 نتائج في" in html  # CLDR: 3-10 take the plural
     api = client.get("/api/search", query_string={"q": "لَافْرُوف"}).get_json()
     # The page and the JSON show the same results in the same order, with
     # the same links (the page's jump to the first match).

@@ -4,9 +4,12 @@ from flask import Blueprint, abort, render_template, request
 
 from indexer import IndexUnavailable, QueryError
 
+from .arabic_plural import GENITIVE, count_of
 from .engine import arabic_message, document_urls, engine, search_request
 
 bp = Blueprint("pages", __name__)
+# {{ n|count_of("نتيجة") }}: the number with the noun in the form Arabic gives it.
+bp.add_app_template_filter(count_of, "count_of")
 
 # Shown with the engine's own (English) words on what is wrong and how to rebuild.
 INDEX_UNAVAILABLE = "الفهرس غير متاح الآن."
@@ -29,6 +32,11 @@ def search():
     except IndexUnavailable as exc:
         return render_template("results.html", query=query, scope=scope, page=None,
                                error=INDEX_UNAVAILABLE, detail=str(exc)), 503
+    if page.total and page.page > page.pages:
+        # A page past the last (an old link, an edited address): say so, and lead back to the last page.
+        message = f"لا توجد صفحة {page.page}؛ النتائج في {count_of(page.pages, 'صفحة', GENITIVE)}."
+        return render_template("results.html", query=query, scope=scope, page=page, error=None,
+                               past_last=message), 404
     return render_template("results.html", query=query, scope=scope, page=page, error=None,
                            doc_url=document_urls(query))
 
