@@ -1,10 +1,10 @@
-"""Save the screenshots of the results page shown in the README.
+"""Save the screenshots of the pages (the README shows the results).
 
     python tests/screenshot.py
 
 Builds the seed index in a temporary folder, serves it with ``python -m
-webapp`` and photographs a search in Debian's chromium, on a desktop and on
-a phone-sized screen, into docs/.
+webapp`` and photographs the home page, a search and a document opened from
+it in Debian's chromium, on a desktop and on a phone-sized screen, into docs/.
 """
 
 from __future__ import annotations
@@ -17,9 +17,17 @@ from pathlib import Path
 from browser_support import PROJECT, launch_chromium, start_app
 
 QUERY = "لَافْرُوف"
+DESKTOP = {"viewport": {"width": 1100, "height": 900}}
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "device_scale_factor": 2}
+# docs/ file -> (screen, address, what to wait for)
 SHOTS = {
-    "screenshot-results.png": {"viewport": {"width": 1100, "height": 900}},
-    "screenshot-phone.png": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "device_scale_factor": 2},
+    "screenshot-home.png": (DESKTOP, "/", "form[role=search]"),
+    "screenshot-home-phone.png": (PHONE, "/", "form[role=search]"),
+    "screenshot-results.png": (DESKTOP, f"/search?q={QUERY}", "ol.results"),
+    "screenshot-phone.png": (PHONE, f"/search?q={QUERY}", "ol.results"),
+    # From its top, headline and count of matches (a result's link jumps to the first match).
+    "screenshot-document.png": (DESKTOP, f"/doc/000_333e4f5e5842fc51.txt?q={QUERY}", "article.document"),
+    "screenshot-document-phone.png": (PHONE, f"/doc/000_333e4f5e5842fc51.txt?q={QUERY}", "article.document"),
 }
 
 
@@ -34,11 +42,11 @@ def main() -> int:
         try:
             with sync_playwright() as pw:
                 browser = launch_chromium(pw)
-                for name, options in SHOTS.items():
+                for name, (options, address, ready) in SHOTS.items():
                     context = browser.new_context(locale="ar", **options)
                     page = context.new_page()
-                    page.goto(f"{url}/search?q={QUERY}")
-                    page.wait_for_selector("ol.results")
+                    page.goto(url + address)
+                    page.wait_for_selector(ready)
                     page.screenshot(path=str(PROJECT / "docs" / name))
                     context.close()
                     print(f"docs/{name}")

@@ -1,6 +1,8 @@
 """The search page in a real browser: Debian's chromium driven by Playwright."""
 
 import os
+import shutil
+import subprocess
 
 import pytest
 from browser_support import CHROMIUM, launch_chromium, start_app
@@ -122,3 +124,33 @@ def test_the_page_works_without_javascript(browser, live_server):
     assert page.locator("li.result").count() == 1
     assert page.input_value("select[name=scope]") == "title"
     context.close()
+
+
+def _families(font_family: str) -> list[str]:
+    """The family names of a computed CSS font-family, in order, without quotes."""
+    return [name.strip().strip("\"'") for name in font_family.split(",") if name.strip()]
+
+
+def _installed_families() -> set[str]:
+    """Every family name fontconfig knows on this machine (a font may carry several)."""
+    listing = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, check=True).stdout
+    return {name.strip() for line in listing.splitlines() for name in line.split(",")}
+
+
+@pytest.mark.parametrize("selector", ["li.result p.snippet", "li.result h2 a"])
+def test_arabic_results_are_drawn_in_a_font_the_page_names(page, live_server, selector):
+    page.goto(live_server + "/search?q=لافروف")
+    stack = _families(page.eval_on_selector(selector, "e => getComputedStyle(e).fontFamily"))
+    # The fonts chromium actually drew the element's text with, as DevTools reports them.
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    drawn = max(fonts, key=lambda f: f["glyphCount"])["familyName"]  # the Arabic text is most of the glyphs
+    assert drawn in stack, (drawn, stack)
+    if shutil.which("fc-list"):
+        # Not a fallback that happens to be listed: the first family of the stack this machine has.
+        installed = _installed_families()
+        assert drawn == next(name for name in stack if name in installed), (drawn, stack)
