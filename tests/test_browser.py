@@ -92,6 +92,14 @@ def test_slash_puts_the_cursor_in_the_search_box(page, live_server):
     assert page.input_value("input[name=q]") == "موسكو"  # the slash itself is not typed
 
 
+def test_the_slash_key_works_with_an_arabic_keyboard_layout(page, live_server):
+    # On the Arabic (101) layout the key that types "/" elsewhere types ظ.
+    page.goto(live_server + "/search?q=لافروف")
+    page.evaluate("document.body.dispatchEvent(new KeyboardEvent('keydown', "
+                  "{key: 'ظ', code: 'Slash', bubbles: true, cancelable: true}))")
+    assert page.evaluate("document.activeElement.id") == "q"
+
+
 def test_the_results_fit_a_phone_screen(browser, live_server):
     context = browser.new_context(locale="ar", viewport={"width": 360, "height": 740}, is_mobile=True)
     page = context.new_page()
