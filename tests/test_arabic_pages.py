@@ -11,6 +11,7 @@ import pytest
 
 from conftest import BY_TITLE_INDIA, run_cli
 from webapp import create_app
+from webapp.arabic_date import arabic_date
 from webapp.arabic_plural import GENITIVE, count_of
 
 # n -> (results, matches, pages): CLDR's Arabic categories zero, one, two, few
@@ -100,10 +101,20 @@ def dated_client(tmp_path_factory):
 
 def test_a_result_shows_its_source_and_date(dated_client):
     text = _visible_text(dated_client.get("/search", query_string={"q": "جنيف"}).get_data(as_text=True))
-    assert "وكالة الأنباء · 2022-01-21" in text
+    assert "وكالة الأنباء · 21 يناير 2022" in text
     assert "news.json" not in text  # the file the articles came from is no source
     doc = _visible_text(dated_client.get("/doc/a1", query_string={"q": "جنيف"}).get_data(as_text=True))
-    assert "وكالة الأنباء · 2022-01-21 · " in doc
+    assert "وكالة الأنباء · 21 يناير 2022 · " in doc
+
+
+@pytest.mark.parametrize("written,shown", [
+    ("2022-01-21", "21 يناير 2022"),
+    ("2021-12-03T18:40:00+03:00", "3 ديسمبر 2021"),
+    ("18 كانون الثاني 2022", "18 كانون الثاني 2022"),  # not ISO: as the document writes it
+    ("2022-02-30", "2022-02-30"),
+])
+def test_a_date_reads_in_arabic_words(written, shown):
+    assert arabic_date(written) == shown
 
 
 def test_a_page_past_the_last_says_so_and_leads_back(client):

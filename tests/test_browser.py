@@ -64,6 +64,15 @@ def test_opening_a_result_shows_the_highlighted_document_at_its_first_match(page
     assert 0 <= top <= page.viewport_size["height"]
 
 
+def test_a_result_whose_headline_matches_opens_at_the_headline(page, live_server):
+    page.goto(live_server + "/search?q=لافروف")
+    assert page.locator("li.result h2 a").first.locator("mark").count() == 1
+    page.click("li.result h2 a")
+    page.wait_for_selector("article.document")
+    top = page.evaluate("document.querySelector('article.document h1').getBoundingClientRect().top")
+    assert 0 <= top <= page.viewport_size["height"]
+
+
 def test_going_to_the_second_page_of_results(page, live_server):
     page.goto(live_server + "/search?q=لافروف&per_page=2")
     assert page.locator("li.result").count() == 2

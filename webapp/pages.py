@@ -4,12 +4,14 @@ from flask import Blueprint, abort, render_template, request
 
 from indexer import IndexUnavailable, QueryError
 
+from .arabic_date import arabic_date
 from .arabic_plural import GENITIVE, count_of
 from .engine import arabic_message, document_urls, engine, search_request
 
 bp = Blueprint("pages", __name__)
 # {{ n|count_of("نتيجة") }}: the number with the noun in the form Arabic gives it.
 bp.add_app_template_filter(count_of, "count_of")
+bp.add_app_template_filter(arabic_date, "arabic_date")
 
 # Shown with the engine's own (English) words on what is wrong and how to rebuild.
 INDEX_UNAVAILABLE = "الفهرس غير متاح الآن."
