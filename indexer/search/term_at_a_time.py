@@ -10,8 +10,13 @@ children's arrays: a small cost per posting instead of a large one per
 document and matcher.  The scores are Whoosh's, formula for formula
 (FieldFrequency, WordGroup, the tiers, phrases through positions.py;
 tests/test_term_at_a_time.py compares both on every query of the golden
-table and more).  A node this module does not know is scored by Whoosh's
-own matcher.
+table and more).
+
+This module reads the postings (_Segment, PostingsCache) and ranks what a
+query matched (TermAtATime); node_scores.py scores the query on a segment,
+node by node, through the scorers of each kind of node (word_nodes.py,
+boolean_nodes.py, phrase_nodes.py, tier_nodes.py), and a node none of them
+knows through Whoosh's own matcher.
 
 A term's postings are sliced out of the segment's posting columns
 (posting_columns.py, written by the build) or, without them, read whole out
@@ -28,16 +33,14 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
-from whoosh import query as Q
-from whoosh.query.qcore import _NullQuery
 from whoosh.util.numeric import byte_to_length
 
-from .bm25f import WordGroup
 from ..storage.id_order import id_ranks
-from ..storage.positions import decode_positions, phrase_documents, position_keys
+from ..storage.positions import decode_positions, position_keys
 from ..storage.posting_columns import SegmentColumns
 from ..storage.whoosh_postings import read_postings
-from .parse import PreloadedPrefix
+from .bm25f import WordGroup
+from .node_scores import Evaluation
 
 # Whoosh stores a field's length per document as one byte (a lossy code).
 _BYTE_LENGTHS = np.array([byte_to_length(i) or 0 for i in range(256)], dtype=np.float64)
@@ -49,16 +52,6 @@ class Ranked:
 
     total: int
     hits: list[tuple[int, float]]
-
-
-class _Match:
-    """A node's answer on one segment: which documents match, with what scores."""
-
-    __slots__ = ("mask", "scores")
-
-    def __init__(self, mask, scores):
-        self.mask = mask
-        self.scores = scores
 
 
 class PostingsCache:
@@ -224,210 +217,6 @@ def _private_bytes(array: np.ndarray) -> int:
     return array.nbytes
 
 
-class _Evaluation:
-    """One query on one segment; each node is evaluated once, however often the tree repeats it."""
-
-    def __init__(self, segment: _Segment, weights: dict, shared: set):
-        self.segment = segment
-        self.size = segment.size
-        # Nodes the tree holds more than once (a word's clauses sit in the
-        # all-words tier and in the any-word union): their answers are kept.
-        self.shared = shared
-        self.done = {}
-        self.phrases = {}
-        # WordGroup idf weights, computed on the whole index (shared by segments).
-        self.weights = weights
-
-    def empty(self):
-        return _Match(np.zeros(self.size, dtype=bool), np.zeros(self.size))
-
-    def run(self, q) -> _Match:
-        key = id(q)
-        if key not in self.shared:
-            return self._run(q)
-        if key not in self.done:
-            self.done[key] = self._run(q)
-        return self.done[key]
-
-    def _run(self, q) -> _Match:
-        kind = type(q)
-        if kind is Q.Term:
-            return self._term(q)
-        if kind is WordGroup:
-            return self._word_group(q)
-        if kind is Q.Or and not q.scale:
-            return self._boosted(self._union(q.subqueries), q.boost)
-        if kind is Q.And:
-            return self._boosted(self._intersection([self.run(s) for s in q.subqueries]), q.boost)
-        # Every node scores 0 where it does not match, so multiplying by a mask
-        # keeps the scores of the documents it holds (np.where, its branch
-        # mispredicted on every other document, took four times as long).
-        if kind is Q.AndNot:
-            a, b = self.run(q.a), self.run(q.b)
-            mask = a.mask & ~b.mask
-            return _Match(mask, a.scores * mask)
-        if kind is Q.AndMaybe:
-            a, b = self.run(q.a), self.run(q.b)
-            return _Match(a.mask, a.scores + b.scores * a.mask)
-        if kind is Q.ConstantScoreQuery:
-            mask = self._mask(q.child)
-            return _Match(mask, mask * q.score)
-        if kind is PreloadedPrefix:
-            return self._prefix(q)
-        if kind is Q.Phrase and self._has_positions(q.fieldname):
-            return self._phrase(q)
-        if isinstance(q, _NullQuery):
-            return self.empty()
-        return self._by_whoosh(q)
-
-    def _term(self, q):
-        found = self.segment.frequencies(q.fieldname, q.text)
-        result = self.empty()
-        if found is None:
-            return result
-        ids, scores = found
-        if q.boost != 1.0:
-            scores = scores * q.boost
-        result.mask[ids] = True
-        result.scores[ids] = scores
-        return result
-
-    def _prefix(self, q):
-        # As PreloadedPrefix.matcher scores it: a constant-score prefix (the
-        # default) gives 1 to each document holding any of its words.
-        words = [w for w in q._btexts(self.segment.reader) if w]
-        if not q.constantscore:
-            return self._boosted(self._union([Q.Term(q.fieldname, w) for w in words]), q.boost)
-        mask = self._holding((q.fieldname, word) for word in words)
-        return _Match(mask, mask.astype(np.float64))
-
-    def _has_positions(self, field):
-        schema = self.segment.top.schema
-        return field in schema and bool(schema[field].format) and schema[field].format.supports("positions")
-
-    def _phrase(self, q):
-        # As Phrase.matcher scores it: the sum of its words' term scores
-        # (added as Whoosh's binary tree of matchers adds them), times its boost.
-        # The same phrase stands in several clauses (match, exact-form tier): matched once.
-        key = (q.fieldname, tuple(q.words), q.slop)
-        if key not in self.phrases:
-            self.phrases[key] = self._phrase_scores(q)
-        docs, scores = self.phrases[key]
-        result = self.empty()
-        result.mask[docs] = True
-        result.scores[docs] = scores * q.boost if q.boost != 1.0 else scores
-        return result
-
-    def _phrase_scores(self, q):
-        segment = self.segment
-        words = [segment.positions(q.fieldname, word) for word in q.words]
-        if not words or any(w is None for w in words):
-            return np.zeros(0, dtype=np.int32), np.zeros(0)
-        docs = phrase_documents(words, q.slop)
-        scores = []
-        for word in q.words:
-            ids, term_scores = segment.frequencies(q.fieldname, word)
-            scores.append(term_scores[np.searchsorted(ids, docs)])
-        return docs, _tree_sum(scores)
-
-    def _mask(self, q):
-        """Which documents ``q`` matches, without their scores when it is a
-        term or a union of terms (a tier's constant score needs no more)."""
-        kind = type(q)
-        if id(q) in self.shared or not (kind is Q.Term or (kind is Q.Or and not q.scale)):
-            return self.run(q).mask
-        terms = [q] if kind is Q.Term else q.subqueries
-        if any(type(t) is not Q.Term for t in terms):
-            return self.run(q).mask
-        return self._holding((term.fieldname, term.text) for term in terms)
-
-    def _holding(self, terms) -> np.ndarray:
-        """The documents holding any of ``terms`` ((field, text) pairs), from their postings alone."""
-        mask = np.zeros(self.size, dtype=bool)
-        for field, text in terms:
-            found = self.segment.frequencies(field, text)
-            if found is not None:
-                mask[found[0]] = True
-        return mask
-
-    def _word_group(self, q):
-        child = self.run(q.child)
-        if not child.mask.any():
-            return child
-        weight, k1 = self.weights[id(q)], q.k1
-        s = child.scores
-        # weight * s * (k1 + 1) / (k1 + s), in place, in that order; 0 where s is.
-        saturated = weight * s
-        saturated *= k1 + 1
-        saturated /= k1 + s
-        return _Match(child.mask, saturated)
-
-    def _union(self, queries):
-        scores = np.zeros(self.size)
-        # A term with a positive boost scores above 0 wherever it stands, so
-        # the documents its postings reach are those with a score; only the
-        # other parts need a mask (the scatter into it was a third of a union).
-        mask = None
-        for sub in queries:
-            if type(sub) is Q.Term and id(sub) not in self.shared:
-                # A term's few postings go straight into the sum, without a whole-segment array of its own.
-                found = self.segment.frequencies(sub.fieldname, sub.text)
-                if found is not None:
-                    ids, term_scores = found
-                    scores[ids] += term_scores * sub.boost if sub.boost != 1.0 else term_scores
-                    if not sub.boost > 0:
-                        mask = np.zeros(self.size, dtype=bool) if mask is None else mask
-                        mask[ids] = True
-            else:
-                m = self.run(sub)
-                mask = m.mask.copy() if mask is None else np.logical_or(mask, m.mask, out=mask)
-                scores += m.scores
-        scored = scores > 0
-        return _Match(scored if mask is None else np.logical_or(mask, scored, out=mask), scores)
-
-    def _intersection(self, matches):
-        mask = np.ones(self.size, dtype=bool)
-        scores = np.zeros(self.size)
-        for m in matches:
-            mask &= m.mask
-            scores += m.scores
-        scores *= mask
-        return _Match(mask, scores)
-
-    @staticmethod
-    def _boosted(match, boost):
-        if boost != 1.0:
-            match.scores *= boost
-        return match
-
-    def _by_whoosh(self, q):
-        """A node scored by Whoosh's own matcher, document by document."""
-        segment = self.segment
-        result = self.empty()
-        if isinstance(q, Q.Not):
-            inner = self.run(q.query)
-            result.mask = ~inner.mask
-            result.scores = result.mask.astype(np.float64)  # Whoosh's InverseMatcher scores 1
-            return result
-        m = q.matcher(segment.searcher, segment.top.context())
-        ids, scores = [], []
-        while m.is_active():
-            ids.append(m.id())
-            scores.append(m.score())
-            m.next()
-        if ids:
-            result.mask[ids] = True
-            result.scores[ids] = scores
-        return result
-
-
-def _tree_sum(parts):
-    if len(parts) == 1:
-        return parts[0]
-    half = len(parts) // 2
-    return _tree_sum(parts[:half]) + _tree_sum(parts[half:])
-
-
 def _walk(q, idf_weight, weights, seen, shared):
     """Each WordGroup's idf weight, from whole-index statistics, and the nodes met more than once (by id)."""
     if id(q) in seen:
@@ -475,7 +264,7 @@ class TermAtATime:
         _walk(q, self._idf_weight, weights, seen, shared)  # seen holds the nodes, so no id is reused
         total, docs, scores = 0, [], []
         for segment, offset in self.segments:
-            match = _Evaluation(segment, weights, shared).run(q)
+            match = Evaluation(segment, weights, shared).run(q)
             found = np.flatnonzero(match.mask & segment.live)
             total += len(found)
             if not len(found):
