@@ -8,7 +8,6 @@ import shutil
 import subprocess
 import sys
 import time
-import urllib.request
 
 from conftest import PROJECT, SEEDS, run_cli
 from webapp import create_app

@@ -162,4 +162,4 @@ def test_ids_and_file_names_reach_readers_without_invisible_controls(invisible):
         assert RLO not in html and "\x00" not in html
     # The summary names what was changed, the controls written as escapes.
     assert "(id \\u200f\\u202e\\u0000): the id has no visible character" in summary, summary
-    assert f"file\\u202egpj.txt: " in summary and RLO not in summary
+    assert "file\\u202egpj.txt: " in summary and RLO not in summary
