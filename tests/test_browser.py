@@ -171,3 +171,26 @@ def test_arabic_results_are_drawn_in_a_font_the_page_names(page, live_server, se
         # Not a fallback that happens to be listed: the first family of the stack this machine has.
         installed = _installed_families()
         assert drawn == next(name for name in stack if name in installed), (drawn, stack)
+
+
+def test_what_a_reader_sees_of_counts_titles_and_a_page_past_the_last(page, live_server):
+    """Counts agree with their nouns, results are named by their headlines (no
+    file names), and a page past the last leads back, as drawn in the browser."""
+    page.goto(live_server + "/search?q=لافروف")
+    page.wait_for_selector("ol.results")
+    summary = page.inner_text(".summary")
+    assert "5 نتائج" in summary and "5 نتيجة" not in summary
+    shown = page.inner_text("ol.results")
+    assert ".txt" not in shown
+    assert "عالمية" not in [t.strip() for t in page.locator("li.result h2").all_inner_texts()]
+    page.goto(live_server + "/search?q=عرفت")
+    assert "نتيجة واحدة" in page.inner_text(".summary")
+    page.goto(live_server + "/search?q=لافروف&page=5")
+    assert "لا توجد صفحة 5" in page.inner_text("main")
+    page.click("main .notice a")
+    page.wait_for_selector("ol.results")
+    assert page.locator("li.result").count() == 5
+    document = page.locator("li.result h2 a").first
+    document.click()
+    page.wait_for_selector("article.document")
+    assert "تطابق" in page.inner_text("article.document .meta")
