@@ -10,6 +10,13 @@ Whoosh finds the close words with a Levenshtein automaton over the sorted
 term list of the exact fields (``IndexReader.terms_within``), skipping
 through the vocabulary instead of scanning it; the spelling field
 (variants.py) gives each one's most common written form.
+
+Only whole words are offered.  An indexed word loses its proclitics before
+the typed ones go on, and a reading of them may cut a letter of the word
+itself: للافروف read as لل + افروف, إليها (normalized اليها) as ال + يها.
+So a reading that cuts anything is offered only when some document writes
+it alone (ل + لافروف), or writes it after the typed proclitics
+(الأخبار for الأخخبار); an indexed word with no such reading is not offered.
 """
 
 from __future__ import annotations
@@ -52,10 +59,28 @@ def _as_written(reader, word: str) -> str:
     return best
 
 
-def _candidates(reader, base: str) -> list[str]:
+def _whole_base(reader, indexed: str, proclitics: str) -> str | None:
+    """``indexed`` (an exact-field word) without its proclitics, as a whole word, or None.
+
+    Its first reading (light_bases) that cuts nothing, or that some document
+    writes alone or after ``proclitics`` (the typed ones, normalized), so
+    that the suggestion is a word as documents write it.  Normalized letters
+    cannot tell the article from a word's own letters (إلغاء is normalized
+    الغاء), so even a cut ال needs that proof.
+    """
+    for reading in light_bases(indexed):
+        if reading == indexed or _exact_frequency(reader, reading):
+            return reading
+        if proclitics and (proclitics + reading == indexed or _exact_frequency(reader, proclitics + reading)):
+            return reading
+    return None
+
+
+def _candidates(reader, base: str, proclitics: str) -> list[str]:
     """Indexed words near ``base`` (normalized, no proclitics): closest, then most frequent.
 
-    One per word without proclitics, none equal to ``base``.
+    One per word without proclitics, none equal to ``base``; each a whole
+    word alone or after ``proclitics`` (see _whole_base).
     """
     maxdist = 1 if len(base) <= 4 else 2
     best = {}  # word without proclitics -> (distance, -document frequency)
@@ -63,8 +88,10 @@ def _candidates(reader, base: str) -> list[str]:
         for fields in TEXT_FIELDS.values():
             # Misspellings rarely touch the first letter; sharing it bounds the automaton's work.
             for other in reader.terms_within(fields.exact, base, distance, prefix=1):
-                other_base = light_bases(other)[0]
-                if other_base == base or (other_base in best and best[other_base][0] < distance):
+                other_base = _whole_base(reader, other, proclitics)
+                if other_base is None or other_base == base:
+                    continue
+                if other_base in best and best[other_base][0] < distance:
                     continue
                 rank = (distance, -_exact_frequency(reader, other))
                 best[other_base] = min(best.get(other_base, rank), rank)
@@ -79,7 +106,7 @@ def _replacements(reader, written: str) -> list[str]:
     # Marks are gone, so the written and normalized words have the same length.
     base = light_bases(word)[0]
     cut = len(word) - len(base)
-    return [written[:cut] + _as_written(reader, other) for other in _candidates(reader, base)]
+    return [written[:cut] + _as_written(reader, other) for other in _candidates(reader, base, word[:cut])]
 
 
 def suggestions(reader, query: str, words: list[str]) -> list[str]:
