@@ -71,6 +71,12 @@ def test_a_word_the_seeds_write_only_after_the_article_is_offered_with_it(client
     assert api_search(client, "أرايها")["suggestions"] == ["أراضيها"]
 
 
+def test_two_letters_swapped_are_one_edit_away_from_the_word(client):
+    # صحيفة is one swap from صيحفة; صحفي and صحة are two edits away.
+    assert api_search(client, "صيحفة")["suggestions"][0] == "صحيفة"
+    assert api_search(client, "مكحمة")["suggestions"][0] == "محكمة"
+
+
 def test_every_suggestion_for_hundreds_of_typos_is_a_word_the_seeds_write(client):
     written = seed_words()
     whole = whole_words(written)
