@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import shutil
 import subprocess
 import sys
@@ -34,6 +35,19 @@ def run_cli(*args: str, check: bool = True) -> subprocess.CompletedProcess:
     if check and result.returncode != 0:
         raise AssertionError(f"indexer {args} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
     return result
+
+
+def write_articles(folder: Path, count: int, sentences: int, seed: int, name: str, title: str) -> None:
+    """``count`` short articles of ``sentences`` sentences drawn from the seeds
+    (``random.Random(seed)``), named ``name.format(n)`` and headed ``title.format(n)``."""
+    pool = []
+    for source in sorted(SEEDS.glob("*.txt")):
+        text = source.read_text(encoding="utf-8")
+        pool += [s.strip() for s in text.replace("\n", ".").split(".") if len(s.split()) > 4]
+    rng = random.Random(seed)
+    for n in range(count):
+        body = ". ".join(rng.choice(pool) for _ in range(sentences))
+        (folder / name.format(n)).write_text(f"{title.format(n)}\n{body}", encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import signal
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from browser_support import start_app
-from conftest import PROJECT, SEEDS, run_cli
+from conftest import PROJECT, SEEDS, run_cli, write_articles
 from indexer import SearchEngine
 from indexer.storage.generations import GEN_PREFIX, current_generation
 
@@ -28,15 +27,9 @@ NEW_WORD = "كويكب"  # only in the document the rebuild adds
 def big_corpus(tmp_path_factory) -> Path:
     """The seeds and 600 articles made of their sentences: a rebuild of a few seconds."""
     src = tmp_path_factory.mktemp("big-corpus")
-    sentences = []
     for seed in sorted(SEEDS.glob("*.txt")):
         (src / seed.name).write_bytes(seed.read_bytes())
-        text = seed.read_text(encoding="utf-8")
-        sentences += [s.strip() for s in text.replace("\n", ".").split(".") if len(s.split()) > 4]
-    rng = random.Random(3)
-    for n in range(600):
-        body = ". ".join(rng.choice(sentences) for _ in range(40))
-        (src / f"article-{n:04d}.txt").write_text(f"مقال {n}\n{body}", encoding="utf-8")
+    write_articles(src, 600, 40, seed=3, name="article-{:04d}.txt", title="مقال {}")
     (src / "new.txt").write_text(f"خبر جديد\nرصد العلماء {NEW_WORD} قرب الأرض.", encoding="utf-8")
     return src
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-import random
 import signal
 import subprocess
 import sys
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT, SEEDS, run_cli
+from conftest import PROJECT, SEEDS, run_cli, write_articles
 from indexer import SearchEngine
 from indexer.storage.generations import CURRENT, GEN_PREFIX, LOCK, current_generation
 
@@ -29,14 +28,7 @@ NEW_WORD = "كويكب"  # in the small articles, not in the seeds
 def many_small_files(tmp_path_factory) -> Path:
     """2,400 short Arabic articles made of the seeds' sentences: a rebuild with two writer processes."""
     src = tmp_path_factory.mktemp("many-small-files")
-    sentences = []
-    for seed in sorted(SEEDS.glob("*.txt")):
-        text = seed.read_text(encoding="utf-8")
-        sentences += [s.strip() for s in text.replace("\n", ".").split(".") if len(s.split()) > 4]
-    rng = random.Random(5)
-    for n in range(2400):
-        body = ". ".join(rng.choice(sentences) for _ in range(3))
-        (src / f"small-{n:04d}.txt").write_text(f"{NEW_WORD} {n}\n{body}", encoding="utf-8")
+    write_articles(src, 2400, 3, seed=5, name="small-{:04d}.txt", title=NEW_WORD + " {}")
     return src
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import ctypes
 import errno
 import os
-import random
 import re
 import resource
 import shutil
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT, SEEDS, run_cli
+from conftest import PROJECT, SEEDS, run_cli, write_articles
 from indexer import SearchEngine, cli
 from indexer.storage.generations import GEN_PREFIX, current_generation
 
@@ -34,14 +33,7 @@ PR_CAPBSET_DROP, CAP_DAC_OVERRIDE = 24, 1  # <linux/prctl.h>, <linux/capability.
 def articles(tmp_path_factory) -> Path:
     """400 short articles made of the seeds' sentences: an index of some MB."""
     src = tmp_path_factory.mktemp("articles")
-    sentences = []
-    for seed in sorted(SEEDS.glob("*.txt")):
-        text = seed.read_text(encoding="utf-8")
-        sentences += [s.strip() for s in text.replace("\n", ".").split(".") if len(s.split()) > 4]
-    rng = random.Random(7)
-    for n in range(400):
-        body = ". ".join(rng.choice(sentences) for _ in range(4))
-        (src / f"article-{n:03d}.txt").write_text(f"{NEW_WORD} {n}\n{body}", encoding="utf-8")
+    write_articles(src, 400, 4, seed=7, name="article-{:03d}.txt", title=NEW_WORD + " {}")
     return src
 
 
