@@ -11,7 +11,7 @@ from indexer import RebuildBusy, RebuildError, rebuild
 from indexer.analysis.chain import AnalysisSettings
 from indexer.paths import DEFAULT_INDEX, DEFAULT_SOURCE
 from indexer.storage.schema import ANALYSIS_VERSION
-from indexer.storage.generations import IndexDamaged, IndexMissing, check_files, read_meta, require_generation
+from indexer.storage.generations import IndexDamaged, IndexMissing, checked_generation
 
 from . import create_app, parse_origins
 
@@ -19,9 +19,7 @@ from . import create_app, parse_origins
 def _rebuild_plan(index: Path, default_source: Path):
     """(source, settings, reason) when the index must be built before serving, else None."""
     try:
-        gen = require_generation(index)
-        meta = read_meta(gen)
-        check_files(gen, meta)
+        _, meta = checked_generation(index)
     except IndexMissing:
         return default_source, AnalysisSettings(), f"No index in {index}"
     except IndexDamaged as exc:

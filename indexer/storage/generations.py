@@ -80,11 +80,18 @@ def current_generation(index_dir: Path) -> Path | None:
     """The generation folder CURRENT names, or None when there is no usable index
     (none, or a damaged one: a rebuild or an update then starts afresh)."""
     try:
-        gen = require_generation(index_dir)
-        check_files(gen, read_meta(gen))
+        return checked_generation(index_dir)[0]
     except IndexUnavailable:
         return None
-    return gen
+
+
+def checked_generation(index_dir: Path) -> tuple[Path, dict]:
+    """The generation CURRENT names and its build record, its files checked
+    against that record; IndexMissing or IndexDamaged says why there is none."""
+    gen = require_generation(index_dir)
+    meta = read_meta(gen)
+    check_files(gen, meta)
+    return gen, meta
 
 
 def require_generation(index_dir: Path) -> Path:
