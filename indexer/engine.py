@@ -25,7 +25,9 @@ from .search.suggest import suggestions
 from .search.term_at_a_time import PostingsCache, Ranked, TermAtATime
 from .snippets.highlight import highlight_all, snippet
 from .storage import generations
+from .storage import relative_index
 from .storage.id_order import id_ranks
+from .storage.relative_index import IndexRelatives
 from .storage.schema import ANALYSIS_VERSION, TEXT_FIELDS
 
 MAX_PAGE = 100
@@ -131,6 +133,8 @@ class _Opened:
             self.searcher = self.index.searcher(weighting=ranking.weighting())
             # The index's schema as opened (Index.schema reads the table of contents again on each call).
             self.schema = self.searcher.schema
+            # Roots and 4-grams, read through the exact terms (storage/relatives.py), for every reader of it.
+            relative_index.attach(self.searcher.reader(), IndexRelatives(gen, self.searcher.reader()))
             # What parsing looks up in this index and may remember (query.parse_query).
             self.parse_memo = {}
             # Equal scores in id order (id_order.py), the array made once per generation for every thread.
@@ -374,7 +378,7 @@ class SearchEngine:
     def _stats(self, opened: _Opened) -> dict:
         reader = opened.searcher.reader()
         fields = {}
-        for name in (n for names in TEXT_FIELDS.values() for n in names.by_kind().values()):
+        for name in (n for names in TEXT_FIELDS.values() for n in names.indexed().values()):
             fields[name] = {
                 "unique_terms": sum(1 for _ in reader.lexicon(name)),
                 "tokens": reader.field_length(name),

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.corpus import make_corpus
 from webapp import create_app
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -103,3 +104,20 @@ def api_search(client, q: str, **params) -> dict:
 
 def ids(data: dict) -> list[str]:
     return [r["id"] for r in data["results"]]
+
+
+@pytest.fixture(scope="session")
+def split_index(tmp_path_factory):
+    """60 documents written by two processes, then updated: segments, one with deleted documents."""
+    root = tmp_path_factory.mktemp("columns")
+    source, index = root / "src", root / "index"
+    make_corpus([SEEDS], source, 60, seed=5)
+    run_cli("rebuild", "--source", str(source), "--index", str(index), "--procs", "2", "--quiet")
+    files = sorted(source.rglob("*.txt"))
+    for f in files[:2]:
+        text = f.read_text(encoding="utf-8")
+        f.write_text(text + "\nوأضاف أن المذنب سيمر بعيدا عن الأرض.", encoding="utf-8")
+    files[2].unlink()
+    updated = run_cli("update", "--source", str(source), "--index", str(index), "--quiet").stdout
+    assert "s of it writing the posting columns" in updated  # the new segment's
+    return source, index

@@ -23,6 +23,9 @@ from math import log
 from whoosh import matching, scoring
 from whoosh import query as Q
 
+from ..storage import relative_index
+from ..storage.relatives import is_derived
+
 
 class FieldFrequency(scoring.WeightingModel):
     """Length-normalized term frequency; idf and saturation come from WordGroup."""
@@ -86,6 +89,18 @@ class _Saturated(matching.WrappingMatcher):
         return self._saturate(self.child.max_quality())
 
 
+def _doc_frequency(searcher):
+    """The index's document frequency of a term, a root's or 4-gram's included (relative_index.py)."""
+    relatives = relative_index.of(searcher.reader())
+
+    def doc_frequency(field, text):
+        if is_derived(field):
+            return relatives.doc_frequency(field, text) if relatives is not None else 0
+        return searcher.doc_frequency(field, text)
+
+    return doc_frequency
+
+
 class WordGroup(Q.WrappingQuery):
     """All the clauses of one query word (or phrase), saturated together.
 
@@ -118,12 +133,15 @@ class WordGroup(Q.WrappingQuery):
     def apply(self, fn):
         return WordGroup(fn(self.child), self.words, self.k1, self.prefix)
 
-    def _weight(self, searcher) -> float:
+    def _weight(self, searcher, doc_frequency=None) -> float:
+        """The group's idf weight; ``doc_frequency(field, text)``, when given, answers
+        for every field, virtual ones included (the searcher's answers for its own)."""
         # Whole-index statistics: a segment's own would score the same document
         # differently depending on how the index is split into segments.
         searcher = searcher.get_parent()
         doc_count = searcher.doc_count_all()
-        frequencies = [max((searcher.doc_frequency(f, t) for f, t in pairs), default=0) for pairs in self.words]
+        doc_frequency = doc_frequency or _doc_frequency(searcher)
+        frequencies = [max((doc_frequency(f, t) for f, t in pairs), default=0) for pairs in self.words]
         if self.prefix:
             field, prefix = self.prefix
             terms = searcher.reader().expand_prefix(field, prefix)

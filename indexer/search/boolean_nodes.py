@@ -13,6 +13,10 @@ import numpy as np
 from whoosh import query as Q
 
 from .node_match import Match, boosted
+from .relative_terms import RelativeTerm
+
+# The kinds of terms whose postings a union adds straight into its sum.
+TERMS = (Q.Term, RelativeTerm)
 
 if TYPE_CHECKING:
     from .evaluation import Evaluation
@@ -33,7 +37,7 @@ def union(ev: Evaluation, queries) -> Match:
     # other parts need a mask (the scatter into it was a third of a union).
     mask = None
     for sub in queries:
-        if type(sub) is Q.Term and id(sub) not in ev.shared:
+        if type(sub) in TERMS and id(sub) not in ev.shared:
             # A term's few postings go straight into the sum, without a whole-segment array of its own.
             found = ev.segment.frequencies(sub.fieldname, sub.text)
             if found is not None:

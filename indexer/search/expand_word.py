@@ -18,6 +18,7 @@ from ..analysis.normalize import normalize_word
 from ..analysis.variants import other_spellings
 from ..storage.schema import TEXT_FIELDS
 from .expansion import Expansion
+from .relative_terms import RelativeTerm
 
 MAX_VARIANTS = 20  # other spellings of one word a query searches for
 MAX_REMEMBERED_SPELLINGS = 50_000
@@ -64,7 +65,7 @@ def _form_and_stems(expansion: Expansion, scope: str, word: str, stems: list[str
 def _relatives(expansion: Expansion, scope: str, word: str, related: dict[str, list[str]]) -> list[Q.Term]:
     """The word's relatives in one field: root and 4-gram terms (``related``), then other spellings."""
     fields = TEXT_FIELDS[scope]
-    found = [Q.Term(fields.by_kind()[kind], t, boost=expansion.weight(scope, kind))
+    found = [RelativeTerm(fields.by_kind()[kind], t, boost=expansion.weight(scope, kind))
              for kind, texts in related.items() for t in texts]
     found += [Q.Term(fields.spelling, t, boost=expansion.weight(scope, "variant"))
               for t in _other_spellings(expansion, scope, word)]

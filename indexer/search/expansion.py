@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from whoosh import query as Q
 
-from ..storage.schema import TEXT_FIELDS
+from ..storage.relatives import relatives_of, settings_of
+from ..storage.schema import DERIVED_KINDS, TEXT_FIELDS
 from .bm25f import WordGroup
 from .match_terms import MatchTerms
 from .query_cost import QueryCost
@@ -43,6 +44,7 @@ class Expansion:
         self.written_forms: list[Q.Query] = []
         # What the query reads and scores as a whole (query_cost.py); known only with an index.
         self.cost = QueryCost(reader, memo) if reader is not None else None
+        self._analysis_settings = None
 
     def scopes(self, fieldname: str) -> list[str]:
         """The user-facing fields a leaf searches: the one named (title:word) or the defaults."""
@@ -57,9 +59,17 @@ class Expansion:
     def analyzed(self, kind: str, word: str) -> list[str]:
         """The terms of ``word`` in the fields of one kind ("stem", "root", "gram"),
         in order and without repeats."""
+        if kind in DERIVED_KINDS:
+            # The chain that made the index's maps of roots and 4-grams (relatives.py).
+            return list(dict.fromkeys(relatives_of(word, kind, self._settings())))
         # The field's own analyzer, exactly as at indexing.
         name = TEXT_FIELDS["body"].by_kind()[kind]
         return list(dict.fromkeys(self.schema[name].process_text(word, mode="query")))
+
+    def _settings(self):
+        if self._analysis_settings is None:
+            self._analysis_settings = settings_of(self.schema)
+        return self._analysis_settings
 
     def stems(self, word: str) -> list[str]:
         """The stems of ``word``: none for a stop word."""

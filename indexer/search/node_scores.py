@@ -16,6 +16,7 @@ from . import boolean_nodes, phrase_nodes, tier_nodes, word_nodes
 from .bm25f import WordGroup
 from .node_match import Match
 from .parse import PreloadedPrefix
+from .relative_terms import RelativeTerm
 
 
 def _nothing(ev: Evaluation, q) -> Match:
@@ -27,6 +28,7 @@ def _nothing(ev: Evaluation, q) -> Match:
 # subclass of a kind listed here is not assumed to score as its parent does.
 SCORERS = {
     Q.Term: word_nodes.term,
+    RelativeTerm: word_nodes.term,
     WordGroup: word_nodes.word_group,
     PreloadedPrefix: word_nodes.prefix,
     Q.Or: boolean_nodes.any_of,

@@ -24,7 +24,9 @@ from __future__ import annotations
 
 from whoosh import query as Q
 
+from ..storage import relative_index
 from .bm25f import WordGroup
+from .relative_terms import RelativeTerm
 
 # Chosen by measurement on the 100,000-document bench index (2 segments) on
 # a 2-core machine: the adversarial queries of bench/queries.py at growing
@@ -82,7 +84,11 @@ class QueryCost:
         key = ("cost", kind, field, text)
         found = self.memo.get(key)
         if found is None:
-            if field not in self.reader.schema:
+            if kind == "relative":
+                # A root or a 4-gram reads the postings of each exact term that has it.
+                relatives = relative_index.of(self.reader)
+                found = relatives.postings_read(field, text) if relatives is not None else 0
+            elif field not in self.reader.schema:
                 found = 0
             elif kind == "documents":
                 found = self.reader.doc_frequency(field, text)
@@ -97,6 +103,8 @@ class QueryCost:
         """Spend what scoring ``q`` reads; a prefix's words are spent as they are read (``prefix``)."""
         if type(q) is Q.Term:
             self.spend(1, self._statistic("documents", q.fieldname, q.text))
+        elif type(q) is RelativeTerm:
+            self.spend(1, self._statistic("relative", q.fieldname, q.text))
         elif type(q) is Q.Phrase:
             self.spend(len(q.words), sum(self._statistic("occurrences", q.fieldname, w) for w in q.words))
         elif not isinstance(q, Q.Prefix):

@@ -37,7 +37,9 @@ from whoosh.util.numeric import byte_to_length
 
 from ..storage.id_order import id_ranks
 from ..storage.positions import decode_positions, position_keys
-from ..storage.posting_columns import SegmentColumns
+from ..storage import relative_index
+from ..storage.relative_index import IndexRelatives
+from ..storage.relatives import decoded_lengths, is_derived
 from ..storage.whoosh_postings import read_postings
 from .bm25f import WordGroup
 from .node_scores import Evaluation
@@ -111,7 +113,7 @@ class PostingsCache:
 class _Segment:
     """One segment's arrays, kept as long as its searcher: field lengths, live documents, recent postings."""
 
-    def __init__(self, searcher, top, b: float, cache: PostingsCache, name: str, folder):
+    def __init__(self, searcher, top, b: float, cache: PostingsCache, name: str, relatives: IndexRelatives):
         self.searcher = searcher
         self.top = top
         self.reader = searcher.reader()
@@ -125,15 +127,21 @@ class _Segment:
         if self.reader.has_deletions():
             self.live[np.fromiter(self.reader.deleted_docs_set, dtype=np.int64)] = False
         self._norms = {}
-        self.columns = SegmentColumns.open_for(folder, segment_id, self.size) if folder and segment_id else None
+        self.relatives = relatives
+        self.columns = relatives.columns_of(segment_id) if segment_id else None
 
     def norms(self, field):
         """FieldFrequency's length normalization of each document, 1 - b + b * length / average length:
         made once per field, so reading a term divides by a slice of it (the same operations, in the same
         order, as computing it for the term's documents)."""
         if field not in self._norms:
-            avg = self.top.avg_field_length(field) or 1
-            self._norms[field] = 1 - self.b + self.b * self._read_lengths(field) / avg
+            if is_derived(field):
+                avg = self.relatives.average_length(field) or 1
+                lengths = decoded_lengths(self.columns.derived[field].arrays["lengths"])
+            else:
+                avg = self.top.avg_field_length(field) or 1
+                lengths = self._read_lengths(field)
+            self._norms[field] = 1 - self.b + self.b * lengths / avg
         return self._norms[field]
 
     def _read_lengths(self, field):
@@ -156,9 +164,15 @@ class _Segment:
         ``text`` is a str (a query term) or bytes (a word a prefix stands for);
         both are cached under the bytes, so a word typed and the same word
         reached through a prefix are decoded once."""
-        if field not in self.top.schema:
+        if is_derived(field):
+            # A root or a 4-gram: summed from its exact terms' postings (relatives.py).
+            if self.columns is None or field not in self.columns.derived:
+                return None
+            btext = text if isinstance(text, bytes) else text.encode("utf-8")
+        elif field in self.top.schema:
+            btext = self.top.schema[field].to_bytes(text)
+        else:
             return None
-        btext = self.top.schema[field].to_bytes(text)
         cached = self.cache.get((self.key, field, btext))
         if cached is not None:
             return cached[0]
@@ -187,7 +201,7 @@ class _Segment:
     def _postings(self, field, btext: bytes, positions: bool):
         """(docnums, weights, (document, position) keys if asked) of a term in this segment, or None:
         from the segment's posting columns (posting_columns.py), else from Whoosh's blocks."""
-        if self.columns is not None and field in self.columns.fields:
+        if self.columns is not None and (field in self.columns.fields or field in self.columns.derived):
             return self.columns.read(field, btext, positions)
         found = read_postings(self.reader, field, btext, values=positions)
         if found is None:
@@ -237,12 +251,14 @@ class TermAtATime:
     def __init__(self, searcher, b: float, cache: PostingsCache | None = None, name: str = "", folder=None,
                  ranks: np.ndarray | None = None):
         """``name`` tells this index generation from others in a shared ``cache``;
-        ``folder`` holds its posting columns, if any (posting_columns.py);
+        ``folder`` holds its posting columns, if any (posting_columns.py), and with them
+        the roots and 4-grams (relative_index.py, made here unless kept with the reader);
         ``ranks`` orders documents of equal score (id_order.py; made here when not given)."""
         self.searcher = searcher
         cache = cache or PostingsCache()
         self.ranks = id_ranks(searcher) if ranks is None else ranks
-        self.segments = [(_Segment(sub, searcher, b, cache, name, folder), offset)
+        relatives = relative_index.of(searcher.reader()) or IndexRelatives(folder, searcher.reader())
+        self.segments = [(_Segment(sub, searcher, b, cache, name, relatives), offset)
                          for sub, offset in searcher.leaf_searchers()]
         # A word's idf weight, by its terms: the index does not change under
         # this searcher, and looking up ~45 document frequencies took a tenth
@@ -255,8 +271,15 @@ class TermAtATime:
         if weight is None:
             if len(self._idf_weights) >= self.MAX_REMEMBERED_WEIGHTS:
                 self._idf_weights.clear()
-            weight = self._idf_weights[key] = group._weight(self.searcher)
+            weight = self._idf_weights[key] = group._weight(self.searcher, self._doc_frequency)
         return weight
+
+    def _doc_frequency(self, field, text) -> int:
+        """A term's document frequency; a root's or 4-gram's from its postings, read once for scoring too."""
+        if not is_derived(field):
+            return self.searcher.doc_frequency(field, text)
+        return sum(len(found[0]) for segment, _ in self.segments
+                   if (found := segment.frequencies(field, text)) is not None)
 
     def top(self, q, limit: int) -> Ranked:
         """The ``limit`` best documents for ``q``: score first, then id (``ranks``, id_order.py)."""

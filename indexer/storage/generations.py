@@ -32,7 +32,6 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from .posting_columns import SUFFIX as COLUMNS_SUFFIX
 
 CURRENT = "CURRENT"
 META = "meta.json"
@@ -172,10 +171,10 @@ def read_meta(gen: Path) -> dict:
 
 def index_files(gen: Path) -> dict[str, int]:
     """The files a generation's index cannot do without, with their sizes: Whoosh's table of contents
-    and segments.  Posting columns are left out: posting_columns.py checks each one as it opens it and
-    reads a segment without a usable one from Whoosh's blocks, with the same results."""
+    and segments, and each segment's posting columns (they alone hold its roots and 4-grams,
+    relatives.py)."""
     return {entry.name: entry.stat().st_size for entry in sorted(Path(gen).iterdir())
-            if entry.is_file() and entry.name not in (META, FILES) and not entry.name.endswith(COLUMNS_SUFFIX)
+            if entry.is_file() and entry.name not in (META, FILES)
             and not entry.name.endswith("WRITELOCK") and ".tmp" not in entry.name}
 
 

@@ -13,10 +13,13 @@ run of document numbers, weights and (in the positional
 fields) positions.  A search then reads a term as a slice of a
 memory-mapped file, shared by every process that serves the index.
 
-Whoosh's files stay as they are and remain the reference: a segment without
-a usable columns file (an index written before, a file that does not match
-its segment) is read through Whoosh's blocks, and the tests compare both
-readings term by term.  The file is named after its segment
+The file also holds what no Whoosh file does: each exact field's map of
+roots and 4-grams to its terms (relatives.py), so a generation records its
+size and is damaged without it (generations.index_files).  Whoosh's files
+stay the reference for the indexed fields: a segment without a usable
+columns file (a generation published without a record of its files, a file
+that does not match its segment) is read through Whoosh's blocks, without
+relatives, and the tests compare both readings term by term.  The file is named after its segment
 (``<segment id>.postings``), so Whoosh deletes it with the segment when a
 merge drops it.
 
@@ -39,6 +42,7 @@ from pathlib import Path
 import numpy as np
 from whoosh import index as whoosh_index
 
+from . import relatives
 from .positions import decode_positions, position_keys
 from .whoosh_postings import field_postings
 
@@ -121,15 +125,22 @@ def write_columns(path: Path, schema, segment_id: str, documents: int, fields) -
     ``fields``: (field, batches) in any order, a field's batches being its
     terms in order with their postings as ``whoosh_postings.field_postings``
     gives them."""
+    relative_maps = relatives.builders(schema, documents)
     with _ArrayFile(path) as out:
         written = []
         for field, batches in fields:
-            _write_field(out, field, schema[field].format, batches)
+            _write_field(out, field, schema[field].format, batches, relative_maps.get(field))
             written.append(field)
-        out.meta.update(segment=segment_id, documents=documents, fields=written)
+        derived = {}
+        for builder in relative_maps.values():
+            for field, arrays, total in builder.arrays():
+                for name, values in arrays.items():
+                    out.add(f"{field}/{name}", values)
+                derived[field] = {"source": builder.exact_field, "total": total}
+        out.meta.update(segment=segment_id, documents=documents, fields=written, derived=derived)
 
 
-def _write_field(out: _ArrayFile, field: str, fmt, batches) -> None:
+def _write_field(out: _ArrayFile, field: str, fmt, batches, relative_map=None) -> None:
     positional = fmt.supports("positions")
     columns = {"terms": out.column(np.uint8), "ids": out.column(np.int32),
                "weights": out.column(np.float32, narrow=True)}  # Whoosh keeps weights as 32-bit floats: exact
@@ -154,6 +165,8 @@ def _write_field(out: _ArrayFile, field: str, fmt, batches) -> None:
             # Positions of each term: the sum of its postings' counts.
             running = np.concatenate([[0], np.cumsum(counts)])
             sizes["position_starts"].append(np.diff(running[np.cumsum(postings)], prepend=0))
+            if relative_map is not None:
+                relative_map.add(words, ids, counts, postings)
     for name, column in columns.items():
         out.add(f"{field}/{name}", column)
     for name, parts in sizes.items():
@@ -258,6 +271,16 @@ class SegmentColumns:
                       for name, spec in directory["arrays"].items() if name.startswith(field + "/")}
             terms_at = directory["arrays"][field + "/terms"][1]
             self.fields[field] = _FieldColumns(arrays, _Terms(self._map, terms_at, arrays["term_starts"]))
+        # Roots and 4-grams, read through their exact field (relatives.py).
+        self.derived = {}
+        for field, spec in directory.get("derived", {}).items():
+            if spec["source"] not in self.fields:
+                continue
+            arrays = {name.split("/", 1)[1]: self._array(*spec_)
+                      for name, spec_ in directory["arrays"].items() if name.startswith(field + "/")}
+            terms = _Terms(self._map, directory["arrays"][field + "/terms"][1], arrays["term_starts"])
+            self.derived[field] = relatives.DerivedColumns(arrays, terms, self.fields[spec["source"]],
+                                                           self.documents, spec["total"])
 
     def _array(self, dtype: str, offset: int, count: int) -> np.ndarray:
         return np.frombuffer(self._map, dtype=np.dtype(dtype), count=count, offset=offset)
@@ -280,7 +303,8 @@ class SegmentColumns:
 
     def read(self, field: str, btext: bytes, positions: bool):
         """(document numbers, weights float64, (document, position) keys if asked) of a term, or None."""
-        return self.fields[field].read(btext, positions)
+        columns = self.fields.get(field) or self.derived[field]
+        return columns.read(btext, positions)
 
 
 class _FieldColumns:

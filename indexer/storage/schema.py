@@ -1,14 +1,17 @@
-"""The index schema: every text field five ways.
+"""The index schema: every text field searched five ways, three of them indexed.
 
+Indexed (Whoosh fields, with postings):
 - exact: the normalized word (what a person typed matches best);
 - stem: the light stem, without stop words (what decides a match);
-- root: the word's root, a low-weight relative (يتدفق ~ تدفق);
-- gram: 4-letter pieces of the stem, a low-weight relative for words the
-  stemmer cannot join (transliterated names, broken plurals);
 - spelling: the word as written without its proclitics, marks removed
   (مدرسة and مدرسه apart), under its spelling key (variants.py): the
   spelling a person typed ranks first among those normalization joins, and
   بلينكن finds بلينكين.
+
+Derived from the exact field's terms (relatives.py: no postings of their own):
+- root: the word's root, a low-weight relative (يتدفق ~ تدفق);
+- gram: 4-letter pieces of the stem, a low-weight relative for words the
+  stemmer cannot join (transliterated names, broken plurals).
 
 Only exact and stem carry positions, for phrases; the others only add
 score or match at a low weight (see ranking.py).
@@ -26,8 +29,6 @@ from ..analysis.chain import (
     DEFAULT_SETTINGS,
     AnalysisSettings,
     exact_analyzer,
-    gram_analyzer,
-    root_analyzer,
     stem_analyzer,
     spelling_analyzer,
     TokenReplay,
@@ -56,10 +57,12 @@ class ArabicText(TEXT):
 
 
 # Bumped whenever analysis or schema change in a way that needs a rebuild.
+# 5: roots and 4-grams are no longer indexed fields but maps over the exact
+# terms, kept in the posting columns (relatives.py).
 # 4: the analysis classes moved into packages by stage (indexer/analysis/,
 # indexer/storage/): an index pickles them by module, so older ones must be
 # rebuilt (the engine checks the version before Whoosh opens an index).
-ANALYSIS_VERSION = 4
+ANALYSIS_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -75,8 +78,15 @@ class FieldSet:
     def by_kind(self):
         return {kind: getattr(self, kind) for kind in FIELD_KINDS}
 
+    def indexed(self):
+        """The indexed fields by kind (the derived ones are not in the schema)."""
+        return {kind: getattr(self, kind) for kind in INDEXED_KINDS}
+
 
 FIELD_KINDS = ("exact", "stem", "root", "gram", "spelling")
+# The kinds found through the exact terms at query time, and those indexed.
+DERIVED_KINDS = ("root", "gram")
+INDEXED_KINDS = tuple(kind for kind in FIELD_KINDS if kind not in DERIVED_KINDS)
 # User-facing field name -> its indexed fields.
 TEXT_FIELDS = {
     scope: FieldSet(scope, *(f"{scope}_{kind}" for kind in FIELD_KINDS[1:])) for scope in ("title", "body")
@@ -87,13 +97,11 @@ def build_schema(settings: AnalysisSettings = DEFAULT_SETTINGS) -> Schema:
     analyzers = {
         "exact": exact_analyzer(),
         "stem": stem_analyzer(settings),
-        "root": root_analyzer(settings),
-        "gram": gram_analyzer(settings),
         "spelling": spelling_analyzer(),
     }
     fields = {"id": ID(stored=True, unique=True)}
     for scope, names in TEXT_FIELDS.items():
-        for kind, name in names.by_kind().items():
+        for kind, name in names.indexed().items():
             positions = kind in ("exact", "stem")
             fields[name] = ArabicText(analyzer=analyzers[kind], stored=kind == "exact", phrase=positions)
     for name in ("path", "url", "date", "source"):
@@ -104,4 +112,4 @@ def build_schema(settings: AnalysisSettings = DEFAULT_SETTINGS) -> Schema:
 def document_fields(title: str, body: str) -> dict[str, str]:
     """The text of every indexed field of a document."""
     text = {"title": title, "body": body}
-    return {name: text[scope] for scope, names in TEXT_FIELDS.items() for name in names.by_kind().values()}
+    return {name: text[scope] for scope, names in TEXT_FIELDS.items() for name in names.indexed().values()}

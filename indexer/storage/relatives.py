@@ -1,0 +1,189 @@
+"""Roots and 4-grams: relatives found through the exact vocabulary, not posted token by token.
+
+A word's root and the 4-grams of its stem are functions of its exact
+(normalized) form alone.  Indexing them as fields of their own made a
+posting for every token in each, two of the five kinds of postings an
+index held and a third of its analysis (docs/benchmarks.md).  Instead,
+each segment's posting columns file (posting_columns.py) keeps, for each
+exact field, a map from each root and 4-gram to the exact terms that have
+it, and each document's length in the virtual field (what its length
+would have been as an indexed field).  A relative's postings are then its
+exact terms' postings summed, document by document, when a query asks for
+them: the same frequencies, lengths and document frequencies the indexed
+fields had, so the ranking is unchanged (tests/test_relatives.py compares
+both on a corpus).
+
+The maps are made from each distinct exact term once, not from each token.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+from whoosh.analysis.acore import unstopped
+from whoosh.util.numeric import _length_byte_cache
+
+from ..analysis.chain import AnalysisSettings, gram_analyzer, root_analyzer
+from .schema import TEXT_FIELDS, DERIVED_KINDS
+
+# Whoosh keeps a field's length per document as one byte: the same lossy code here.
+_LENGTH_CODES = np.array(_length_byte_cache, dtype=np.int64)
+
+
+_DECODED = np.array(_length_byte_cache, dtype=np.float64)
+
+
+def decoded_lengths(codes: np.ndarray) -> np.ndarray:
+    """The lengths Whoosh's ``byte_to_length`` gives for each one-byte code."""
+    return _DECODED[codes]
+
+
+def length_codes(lengths: np.ndarray) -> np.ndarray:
+    """Whoosh's ``length_to_byte`` of each length, as one array."""
+    codes = np.searchsorted(_LENGTH_CODES, lengths, side="left")
+    return np.minimum(codes, 255).astype(np.uint8)
+
+
+def derived_fields() -> dict[str, tuple[str, str]]:
+    """Each virtual field -> (the exact field it is made from, its kind)."""
+    return {getattr(fields, kind): (fields.exact, kind) for fields in TEXT_FIELDS.values() for kind in DERIVED_KINDS}
+
+
+def is_derived(field: str) -> bool:
+    return field in _DERIVED
+
+
+_DERIVED = derived_fields()
+
+
+@lru_cache(maxsize=8)
+def _analyzers(settings: AnalysisSettings):
+    return {"root": root_analyzer(settings), "gram": gram_analyzer(settings)}
+
+
+def analyzer(kind: str, settings: AnalysisSettings):
+    """The chain that turns a word into its relatives of ``kind``: the one a query word goes through too."""
+    return _analyzers(settings)[kind]
+
+
+def relatives_of(word: str, kind: str, settings: AnalysisSettings) -> list[str]:
+    """The relatives of ``kind`` of one exact term, repeats kept (a 4-gram twice in a stem counts twice)."""
+    return [t.text for t in unstopped(analyzer(kind, settings)(word, mode="index"))]
+
+
+class RelativesBuilder:
+    """The maps and lengths of one exact field's relatives, made as its terms are written."""
+
+    def __init__(self, exact_field: str, settings: AnalysisSettings, documents: int):
+        self.exact_field = exact_field
+        self.settings = settings
+        self.documents = documents
+        self.kinds = {getattr(_scope_fields(exact_field), kind): kind for kind in DERIVED_KINDS}
+        self._pairs = {field: [] for field in self.kinds}  # (relative, exact term index)
+        self._lengths = {field: np.zeros(documents, dtype=np.int64) for field in self.kinds}
+        self._terms = 0
+
+    def add(self, words: list[bytes], ids: np.ndarray, counts: np.ndarray, sizes: np.ndarray) -> None:
+        """A batch of the exact field's terms (in order) with their postings: document
+        numbers, occurrences, and postings per term."""
+        for field, kind in self.kinds.items():
+            made = [relatives_of(w.decode("utf-8"), kind, self.settings) for w in words]
+            pairs = self._pairs[field]
+            for at, relatives in enumerate(made, self._terms):
+                pairs.extend((r.encode("utf-8"), at) for r in relatives)
+            per_term = np.fromiter(map(len, made), dtype=np.int64, count=len(made))
+            # A document's length in the virtual field: each token counts once per relative it has.
+            self._lengths[field] += np.bincount(ids, np.repeat(per_term, sizes) * counts,
+                                                minlength=self.documents).astype(np.int64)
+        self._terms += len(words)
+
+    def arrays(self):
+        """(field, arrays, total length) of each virtual field: its relatives in order
+        ("terms", "term_starts"), the exact terms of each ("member_starts", "members")
+        and each document's length code ("lengths")."""
+        for field, pairs in self._pairs.items():
+            pairs.sort()
+            relatives = list(dict.fromkeys(r for r, _ in pairs))
+            starts = np.zeros(len(relatives) + 1, dtype=np.int64)
+            members = np.fromiter((at for _, at in pairs), dtype=np.int32, count=len(pairs))
+            counts = np.zeros(len(relatives), dtype=np.int64)
+            index = {r: i for i, r in enumerate(relatives)}
+            for r, _ in pairs:
+                counts[index[r]] += 1
+            starts[1:] = np.cumsum(counts)
+            term_starts = np.concatenate([[0], np.cumsum([len(r) for r in relatives])]).astype(np.int64)
+            lengths = self._lengths[field]
+            yield field, {
+                "terms": np.frombuffer(b"".join(relatives), dtype=np.uint8),
+                "term_starts": term_starts,
+                "member_starts": starts,
+                "members": members,
+                "lengths": length_codes(lengths),
+            }, int(lengths.sum())
+
+
+def _scope_fields(exact_field: str):
+    return next(fields for fields in TEXT_FIELDS.values() if fields.exact == exact_field)
+
+
+def builders(schema, documents: int) -> dict[str, RelativesBuilder]:
+    """A builder for each exact field of ``schema`` (its relatives' maps are made from its terms)."""
+    if TEXT_FIELDS["body"].stem not in schema:
+        return {}  # not an index of this engine's schema
+    settings = settings_of(schema)
+    return {fields.exact: RelativesBuilder(fields.exact, settings, documents)
+            for fields in TEXT_FIELDS.values() if fields.exact in schema}
+
+
+def settings_of(schema) -> AnalysisSettings:
+    """The analysis settings an index was built with, read from its stem field's chain."""
+    from ..analysis.chain import ArabicStemFilter, ArabicStopFilter
+
+    items = schema[TEXT_FIELDS["body"].stem].analyzer.items
+    stemmer = next(i.stemmer for i in items if isinstance(i, ArabicStemFilter))
+    stop_list = next(i.stop_list for i in items if isinstance(i, ArabicStopFilter))
+    return AnalysisSettings(stemmer=stemmer, stop_list=stop_list)
+
+
+class DerivedColumns:
+    """A virtual field of one segment, read through its exact field's columns."""
+
+    def __init__(self, arrays: dict, terms, source, documents: int, total: int):
+        self.arrays = arrays
+        self._terms = terms
+        self.source = source  # posting_columns._FieldColumns of the exact field
+        self.documents = documents
+        self.total = total
+
+    def members(self, btext: bytes) -> np.ndarray | None:
+        """The exact terms (their indexes in the exact field) that have the relative ``btext``."""
+        i = self._terms.index(btext)
+        if i is None:
+            return None
+        starts = self.arrays["member_starts"]
+        return self.arrays["members"][int(starts[i]) : int(starts[i + 1])]
+
+    def postings_read(self, btext: bytes) -> int:
+        """How many exact postings reading ``btext`` sums (what the query budget counts)."""
+        members = self.members(btext)
+        if members is None:
+            return 0
+        starts = self.source.arrays["posting_starts"]
+        return int((starts[members + 1] - starts[members]).sum())
+
+    def read(self, btext: bytes, positions: bool = False):
+        """(document numbers, weights float64, None) of a relative, or None: its exact terms' postings summed."""
+        members = self.members(btext)
+        if members is None or not len(members):
+            return None
+        source = self.source.arrays
+        starts = source["posting_starts"]
+        spans = [(int(starts[m]), int(starts[m + 1])) for m in members]
+        ids = np.concatenate([source["ids"][a:b] for a, b in spans])
+        weights = np.concatenate([source["weights"][a:b] for a, b in spans]).astype(np.float64)
+        summed = np.bincount(ids, weights, minlength=self.documents)
+        found = np.flatnonzero(summed)
+        if not len(found):
+            return None
+        return found.astype(np.int32), summed[found], None
