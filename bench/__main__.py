@@ -7,6 +7,9 @@
     python -m bench load    --documents N --text DATA   the JSON endpoint under load
     python -m bench all     --documents N --text DATA   all four
 
+With --lucene, `index` and `queries` (and `all`) measure Lucene too, on the
+same corpus and queries, as a peer (bench/lucene.py).
+
 Corpora and their indexes are kept under bench/work/ (not committed) and made
 again only when missing, so a second run measures without the wait.
 """
@@ -22,7 +25,7 @@ from indexer import update
 from indexer.storage.generations import current_generation
 
 from . import corpus as corpus_mod
-from . import incremental, indexing, latency
+from . import incremental, indexing, latency, lucene
 from .load import answered_queries, load_test
 from .queries import adversarial_queries, make_queries
 from .report import PROJECT, table, write_section
@@ -84,11 +87,14 @@ def cmd_index(args) -> int:
         print(f"indexing {corpus.name}: {WAYS[way]} …", flush=True)
         results[way] = indexing.measure(way, corpus, WORK, keep_as=index_path(corpus) if way in kept else None)
         print(f"  {results[way]}", flush=True)
-    rows = []
-    for way, r in results.items():
-        rows.append([WAYS[way], f"{r['documents'] / r['seconds']:.1f}", f"{size / 2**20 / r['seconds']:.2f}",
-                     f"{r['seconds']:.0f}", f"{r['index_bytes'] / 2**20:.0f}", f"{r['index_bytes'] / size:.1f}",
-                     f"{r['peak_rss_mb']:.0f}"])
+    peer = None
+    if args.lucene:
+        print(f"indexing {corpus.name}: Lucene …", flush=True)
+        peer = lucene.index_corpus(corpus, WORK)
+        print(f"  {peer}", flush=True)
+    rows = [_index_row(WAYS[way], r, size) for way, r in results.items()]
+    if isinstance(peer, dict):
+        rows.append(_index_row(lucene.index_label(peer), peer, size))
     speed = {way: r["documents"] / r["seconds"] for way, r in results.items()}
     ratios = []
     if "plain" in speed and "ours" in speed:
@@ -99,8 +105,20 @@ def cmd_index(args) -> int:
             + table(["way", "documents/s", "MB/s", "seconds", "index MB", "index / corpus",
                      "peak memory MB (process + largest writer process)"], rows)
             + ("\nRatios of documents/s: " + "; ".join(ratios) + ".\n" if ratios else "")
+            + (lucene.index_note(peer, results) if args.lucene else "")
             + (_analysis_alone(corpus) if "plain" in args.ways else ""))
     return _report(f"index-{args.documents}", f"Indexing, {args.documents:,} documents", body)
+
+
+def _index_row(label: str, r: dict, corpus_bytes: int) -> list:
+    return [label, f"{r['documents'] / r['seconds']:.1f}", f"{corpus_bytes / 2**20 / r['seconds']:.2f}",
+            f"{r['seconds']:.0f}", _megabytes(r["index_bytes"]), f"{r['index_bytes'] / corpus_bytes:.1f}",
+            f"{r['peak_rss_mb']:.0f}"]
+
+
+def _megabytes(size: int) -> str:
+    mb = size / 2**20
+    return f"{mb:.1f}" if mb < 10 else f"{mb:.0f}"  # a small index (Lucene's) is not shown as 0
 
 
 def _analysis_alone(corpus: Path) -> str:
@@ -127,19 +145,28 @@ def cmd_queries(args) -> int:
     corpus = prepare_corpus(args.documents, args.text, args.seed)
     index = prepare_index(corpus)
     queries = make_queries(corpus_documents(corpus), QUERIES)
-    rows = []
+    rows, measured = [], {}
     for snippets in (False, True):
-        r = latency.measure(index, queries, snippets)
+        r = measured[snippets] = latency.measure(index, queries, snippets)
         print(f"  snippets={snippets}: {r}", flush=True)
         rows.append(["with snippets for the 10 hits shown" if snippets else "without snippets", r["queries"],
                      r["found"], r["refused"], f"{r['median_ms']:.1f}", f"{r['p95_ms']:.1f}", f"{r['p99_ms']:.1f}",
-                     f"{r['max_ms']:.0f}"])
+                     f"{r['max_ms']:.0f}", f"{r['mean_ms']:.1f}"])
+    peer = None
+    if args.lucene:
+        print(f"{QUERIES} queries on Lucene …", flush=True)
+        peer = lucene.run_queries(corpus, queries, WORK)
+        print(f"  {peer}", flush=True)
+        if isinstance(peer, dict):
+            rows.append([lucene.queries_label(peer), peer["queries"], peer["found"], "—", "—", "—", "—", "—",
+                         f"{peer['mean_ms']:.2f}"])
     body = (manifest_line(corpus)
             + f"\n{QUERIES} realistic queries (1 to 4 words as they stand in the documents; 10% phrases, 10% "
               "prefixes, 10% with diacritics, 5% with a bare alef), the first page of 10 results each, in one "
               "process with the index opened once, after 20 queries of warm-up.\n\n"
             + table(["", "queries", "found something", "refused (400)", "median ms", "p95 ms", "p99 ms",
-                     "max ms"], rows)
+                     "max ms", "mean ms"], rows)
+            + (lucene.queries_note(peer, measured[False]) if args.lucene else "")
             + _adversarial(index, queries, r["refused_by_code"]))
     return _report(f"queries-{args.documents}", f"Query latency, {args.documents:,} documents", body)
 
@@ -237,6 +264,11 @@ def main(argv=None) -> int:
         p.add_argument("--ways", nargs="+", choices=list(WAYS), default=list(WAYS),
                        help="ways of indexing to measure (default: all three)")
 
+    def lucene_options(p):
+        p.add_argument("--lucene", action="store_true",
+                       help="measure Lucene (Anserini) too, as a peer; fetches Java and Anserini with pip "
+                            "on first use into bench/work/lucene/")
+
     def update_options(p):
         p.add_argument("--changed", type=int, default=100, help="files changed before the update")
 
@@ -245,11 +277,12 @@ def main(argv=None) -> int:
         p.add_argument("--workers", type=int, default=2)
 
     for name, run, helptext, extra in (
-        ("index", cmd_index, "indexing speed, index size and memory", [index_options]),
-        ("queries", cmd_queries, "query latency without and with snippets", []),
+        ("index", cmd_index, "indexing speed, index size and memory", [index_options, lucene_options]),
+        ("queries", cmd_queries, "query latency without and with snippets", [lucene_options]),
         ("update", cmd_update, "`update` after some files changed", [update_options]),
         ("load", cmd_load, "the JSON endpoint under gunicorn, driven by wrk", [load_options]),
-        ("all", cmd_all, "index, queries, update and load", [index_options, update_options, load_options]),
+        ("all", cmd_all, "index, queries, update and load",
+         [index_options, lucene_options, update_options, load_options]),
     ):
         p = sub.add_parser(name, help=helptext)
         corpus_options(p)
