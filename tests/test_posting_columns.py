@@ -140,9 +140,12 @@ def test_positions_past_16_bits_are_kept_whole(tmp_path):
     gen = current_generation(index)
     columns = SegmentColumns(next(gen.glob(f"*{SUFFIX}")))
     assert columns.fields["body"].arrays["positions"].dtype == np.int32
-    assert columns.fields["body"].arrays["weights"].dtype == np.float32  # a count of 70,000
+    assert columns.fields["body"].arrays["counts"].dtype == np.int32  # a count of 70,000
     assert columns.fields["title"].arrays["positions"].dtype == np.uint16
-    assert columns.fields["title"].arrays["weights"].dtype == np.uint16
+    assert columns.fields["title"].arrays["ids"].dtype == np.uint16
+    # Every token weighs 1 here: a positional field's weights are its counts, not kept twice.
+    assert "weights" not in columns.fields["body"].arrays and "weights" not in columns.fields["title"].arrays
+    assert columns.fields["title_spelling"].arrays["weights"].dtype == np.uint16
     engine = SearchEngine(index)
     hits = engine.ranked('"المذنب الأخير"')
     assert [doc for doc, _ in hits] == ["long.txt"]

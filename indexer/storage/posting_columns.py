@@ -142,8 +142,11 @@ def write_columns(path: Path, schema, segment_id: str, documents: int, fields) -
 
 def _write_field(out: _ArrayFile, field: str, fmt, batches, relative_map=None) -> None:
     positional = fmt.supports("positions")
-    columns = {"terms": out.column(np.uint8), "ids": out.column(np.int32),
+    # Document numbers in 16 bits when the segment's fit (up to 65,536 documents, as most do).
+    columns = {"terms": out.column(np.uint8), "ids": out.column(np.int32, narrow=True),
                "weights": out.column(np.float32, narrow=True)}  # Whoosh keeps weights as 32-bit floats: exact
+    # A positional field's weights are mostly its counts (every token weighs 1): then they are not kept.
+    weights_are_counts = positional
     if positional:
         columns.update(counts=out.column(np.int32, narrow=True), positions=out.column(np.int32, narrow=True))
     # Per term: its bytes, postings and positions, summed into starts at the end.
@@ -160,6 +163,7 @@ def _write_field(out: _ArrayFile, field: str, fmt, batches, relative_map=None) -
         sizes["posting_starts"].append(postings)
         if positional:
             counts, positions = decode_positions(stored, fmt)
+            weights_are_counts = weights_are_counts and np.array_equal(weights, counts)
             columns["counts"].add(counts)
             columns["positions"].add(positions)
             # Positions of each term: the sum of its postings' counts.
@@ -167,6 +171,8 @@ def _write_field(out: _ArrayFile, field: str, fmt, batches, relative_map=None) -
             sizes["position_starts"].append(np.diff(running[np.cumsum(postings)], prepend=0))
             if relative_map is not None:
                 relative_map.add(words, ids, counts, postings)
+    if weights_are_counts:
+        columns.pop("weights").discard()
     for name, column in columns.items():
         out.add(f"{field}/{name}", column)
     for name, parts in sizes.items():
@@ -192,6 +198,9 @@ class _Column:
                                and (self.dtype.kind != "f" or (values == np.round(values)).all()))
         values.tofile(self.file)
         self.count += len(values)
+
+    def discard(self) -> None:
+        self.file.close()
 
     def stored_dtype(self) -> np.dtype:
         return np.dtype(np.uint16) if self.fits16 else self.dtype
@@ -325,7 +334,8 @@ class _FieldColumns:
         if positions and "positions" in arrays:
             c, d = int(arrays["position_starts"][i]), int(arrays["position_starts"][i + 1])
             keys = position_keys(ids, arrays["counts"][a:b], arrays["positions"][c:d])
-        return ids, arrays["weights"][a:b].astype(np.float64), keys
+        weights = arrays["weights"] if "weights" in arrays else arrays["counts"]
+        return ids, weights[a:b].astype(np.float64), keys
 
 
 class _Terms:

@@ -181,7 +181,8 @@ class DerivedColumns:
         starts = source["posting_starts"]
         spans = [(int(starts[m]), int(starts[m + 1])) for m in members]
         ids = np.concatenate([source["ids"][a:b] for a, b in spans])
-        weights = np.concatenate([source["weights"][a:b] for a, b in spans]).astype(np.float64)
+        weights = source["weights"] if "weights" in source else source["counts"]
+        weights = np.concatenate([weights[a:b] for a, b in spans]).astype(np.float64)
         summed = np.bincount(ids, weights, minlength=self.documents)
         found = np.flatnonzero(summed)
         if not len(found):
