@@ -33,7 +33,6 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
-from whoosh.util.numeric import byte_to_length
 
 from ..storage.id_order import id_ranks
 from ..storage.positions import decode_positions, position_keys
@@ -44,8 +43,6 @@ from ..storage.whoosh_postings import read_postings
 from .bm25f import WordGroup
 from .node_scores import Evaluation
 
-# Whoosh stores a field's length per document as one byte (a lossy code).
-_BYTE_LENGTHS = np.array([byte_to_length(i) or 0 for i in range(256)], dtype=np.float64)
 
 
 @dataclass
@@ -152,7 +149,7 @@ class _Segment:
             raw = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
             codes = np.zeros(self.size, dtype=np.uint8)
             codes[: len(raw)] = raw[: self.size]
-            return _BYTE_LENGTHS[codes]
+            return decoded_lengths(codes)
         except (AttributeError, ImportError, TypeError):
             get = self.reader.doc_field_length
             return np.array([get(d, field, 0) or 0 for d in range(self.size)], dtype=np.float64)

@@ -32,7 +32,6 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-
 CURRENT = "CURRENT"
 META = "meta.json"
 # Each source file's modification time, size and document ids, for `update`.

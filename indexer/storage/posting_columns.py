@@ -276,20 +276,21 @@ class SegmentColumns:
         self.segment, self.documents = directory["segment"], directory["documents"]
         self.fields = {}
         for field in directory["fields"]:
-            arrays = {name.split("/", 1)[1]: self._array(*spec)
-                      for name, spec in directory["arrays"].items() if name.startswith(field + "/")}
-            terms_at = directory["arrays"][field + "/terms"][1]
-            self.fields[field] = _FieldColumns(arrays, _Terms(self._map, terms_at, arrays["term_starts"]))
+            self.fields[field] = _FieldColumns(*self._field(directory, field))
         # Roots and 4-grams, read through their exact field (relatives.py).
         self.derived = {}
         for field, spec in directory.get("derived", {}).items():
-            if spec["source"] not in self.fields:
-                continue
-            arrays = {name.split("/", 1)[1]: self._array(*spec_)
-                      for name, spec_ in directory["arrays"].items() if name.startswith(field + "/")}
-            terms = _Terms(self._map, directory["arrays"][field + "/terms"][1], arrays["term_starts"])
-            self.derived[field] = relatives.DerivedColumns(arrays, terms, self.fields[spec["source"]],
-                                                           self.documents, spec["total"])
+            if spec["source"] in self.fields:
+                self.derived[field] = relatives.DerivedColumns(*self._field(directory, field),
+                                                               self.fields[spec["source"]], self.documents,
+                                                               spec["total"])
+
+    def _field(self, directory: dict, field: str):
+        """A field's arrays, by name, and its terms."""
+        arrays = {name.split("/", 1)[1]: self._array(*spec)
+                  for name, spec in directory["arrays"].items() if name.startswith(field + "/")}
+        terms_at = directory["arrays"][field + "/terms"][1]
+        return arrays, _Terms(self._map, terms_at, arrays["term_starts"])
 
     def _array(self, dtype: str, offset: int, count: int) -> np.ndarray:
         return np.frombuffer(self._map, dtype=np.dtype(dtype), count=count, offset=offset)
@@ -320,6 +321,8 @@ class _FieldColumns:
     def __init__(self, arrays: dict, terms: _Terms):
         self.arrays = arrays
         self._terms = terms
+        # A positional field whose weights were its counts kept only the counts (_write_field).
+        self.weights = arrays["weights"] if "weights" in arrays else arrays["counts"]
 
     def read(self, btext: bytes, positions: bool):
         i = self._terms.index(btext)
@@ -334,8 +337,7 @@ class _FieldColumns:
         if positions and "positions" in arrays:
             c, d = int(arrays["position_starts"][i]), int(arrays["position_starts"][i + 1])
             keys = position_keys(ids, arrays["counts"][a:b], arrays["positions"][c:d])
-        weights = arrays["weights"] if "weights" in arrays else arrays["counts"]
-        return ids, weights[a:b].astype(np.float64), keys
+        return ids, self.weights[a:b].astype(np.float64), keys
 
 
 class _Terms:

@@ -19,42 +19,38 @@ The maps are made from each distinct exact term once, not from each token.
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
 
 import numpy as np
 from whoosh.analysis.acore import unstopped
 from whoosh.util.numeric import _length_byte_cache
 
 from ..analysis.chain import AnalysisSettings, gram_analyzer, root_analyzer
-from .schema import TEXT_FIELDS, DERIVED_KINDS
+from .schema import DERIVED_KINDS, TEXT_FIELDS, FieldSet
 
-# Whoosh keeps a field's length per document as one byte: the same lossy code here.
-_LENGTH_CODES = np.array(_length_byte_cache, dtype=np.int64)
-
-
-_DECODED = np.array(_length_byte_cache, dtype=np.float64)
+# Whoosh keeps a field's length per document as one byte, a lossy code: the
+# length each code stands for (``byte_to_length``), read and written here as arrays.
+_CODE_LENGTHS = np.array(_length_byte_cache, dtype=np.float64)
 
 
 def decoded_lengths(codes: np.ndarray) -> np.ndarray:
     """The lengths Whoosh's ``byte_to_length`` gives for each one-byte code."""
-    return _DECODED[codes]
+    return _CODE_LENGTHS[codes]
 
 
 def length_codes(lengths: np.ndarray) -> np.ndarray:
     """Whoosh's ``length_to_byte`` of each length, as one array."""
-    codes = np.searchsorted(_LENGTH_CODES, lengths, side="left")
+    codes = np.searchsorted(_CODE_LENGTHS, lengths, side="left")
     return np.minimum(codes, 255).astype(np.uint8)
 
 
-def derived_fields() -> dict[str, tuple[str, str]]:
-    """Each virtual field -> (the exact field it is made from, its kind)."""
-    return {getattr(fields, kind): (fields.exact, kind) for fields in TEXT_FIELDS.values() for kind in DERIVED_KINDS}
+# The virtual fields: each scope's root and 4-gram fields.
+_DERIVED = frozenset(getattr(fields, kind) for fields in TEXT_FIELDS.values() for kind in DERIVED_KINDS)
 
 
 def is_derived(field: str) -> bool:
     return field in _DERIVED
-
-
-_DERIVED = derived_fields()
 
 
 @lru_cache(maxsize=8)
@@ -75,11 +71,11 @@ def relatives_of(word: str, kind: str, settings: AnalysisSettings) -> list[str]:
 class RelativesBuilder:
     """The maps and lengths of one exact field's relatives, made as its terms are written."""
 
-    def __init__(self, exact_field: str, settings: AnalysisSettings, documents: int):
-        self.exact_field = exact_field
+    def __init__(self, fields: FieldSet, settings: AnalysisSettings, documents: int):
+        self.exact_field = fields.exact
         self.settings = settings
         self.documents = documents
-        self.kinds = {getattr(_scope_fields(exact_field), kind): kind for kind in DERIVED_KINDS}
+        self.kinds = {getattr(fields, kind): kind for kind in DERIVED_KINDS}
         self._pairs = {field: [] for field in self.kinds}  # (relative, exact term index)
         self._lengths = {field: np.zeros(documents, dtype=np.int64) for field in self.kinds}
         self._terms = 0
@@ -104,27 +100,24 @@ class RelativesBuilder:
         and each document's length code ("lengths")."""
         for field, pairs in self._pairs.items():
             pairs.sort()
-            relatives = list(dict.fromkeys(r for r, _ in pairs))
-            starts = np.zeros(len(relatives) + 1, dtype=np.int64)
+            relatives, counts = [], []
+            for relative, group in groupby(pairs, key=itemgetter(0)):
+                relatives.append(relative)
+                counts.append(sum(1 for _ in group))
             members = np.fromiter((at for _, at in pairs), dtype=np.int32, count=len(pairs))
-            counts = np.zeros(len(relatives), dtype=np.int64)
-            index = {r: i for i, r in enumerate(relatives)}
-            for r, _ in pairs:
-                counts[index[r]] += 1
-            starts[1:] = np.cumsum(counts)
-            term_starts = np.concatenate([[0], np.cumsum([len(r) for r in relatives])]).astype(np.int64)
             lengths = self._lengths[field]
             yield field, {
                 "terms": np.frombuffer(b"".join(relatives), dtype=np.uint8),
-                "term_starts": term_starts,
-                "member_starts": starts,
+                "term_starts": _starts([len(r) for r in relatives]),
+                "member_starts": _starts(counts),
                 "members": members,
                 "lengths": length_codes(lengths),
             }, int(lengths.sum())
 
 
-def _scope_fields(exact_field: str):
-    return next(fields for fields in TEXT_FIELDS.values() if fields.exact == exact_field)
+def _starts(sizes) -> np.ndarray:
+    """Where each of a run of parts of ``sizes`` starts, and the end."""
+    return np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)]).astype(np.int64)
 
 
 def builders(schema, documents: int) -> dict[str, RelativesBuilder]:
@@ -132,7 +125,7 @@ def builders(schema, documents: int) -> dict[str, RelativesBuilder]:
     if TEXT_FIELDS["body"].stem not in schema:
         return {}  # not an index of this engine's schema
     settings = settings_of(schema)
-    return {fields.exact: RelativesBuilder(fields.exact, settings, documents)
+    return {fields.exact: RelativesBuilder(fields, settings, documents)
             for fields in TEXT_FIELDS.values() if fields.exact in schema}
 
 
@@ -177,13 +170,13 @@ class DerivedColumns:
         members = self.members(btext)
         if members is None or not len(members):
             return None
-        source = self.source.arrays
-        starts = source["posting_starts"]
-        spans = [(int(starts[m]), int(starts[m + 1])) for m in members]
-        ids = np.concatenate([source["ids"][a:b] for a, b in spans])
-        weights = source["weights"] if "weights" in source else source["counts"]
-        weights = np.concatenate([weights[a:b] for a, b in spans]).astype(np.float64)
-        summed = np.bincount(ids, weights, minlength=self.documents)
+        starts = self.source.arrays["posting_starts"]
+        # Every member's postings gathered with one index array, not a slice per member (a 4-gram
+        # may have hundreds): each member's run of positions, start + 0, 1, ...
+        firsts, sizes = starts[members], starts[members + 1] - starts[members]
+        at = np.repeat(firsts - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+        ids = self.source.arrays["ids"][at]
+        summed = np.bincount(ids, self.source.weights[at].astype(np.float64), minlength=self.documents)
         found = np.flatnonzero(summed)
         if not len(found):
             return None
