@@ -1,9 +1,5 @@
 """Arabic-aware full-text search: analysis, indexing and ranked search over Whoosh."""
 
-from .storage import block_pickles
-
-block_pickles.install()  # before any index is written (block_pickles.py says why)
-
 from .ingest.build import RebuildError, RebuildReport, rebuild, update
 from .search.parse import QueryError
 from .engine import SearchEngine, SearchPage

@@ -26,6 +26,7 @@ from .search.term_at_a_time import PostingsCache, Ranked, TermAtATime
 from .snippets.highlight import highlight_all, snippet
 from .storage import generations
 from .storage import relative_index
+from .storage.columns_codec import MissingColumns
 from .storage.id_order import id_ranks
 from .storage.relative_index import IndexRelatives
 from .storage.schema import ANALYSIS_VERSION, TEXT_FIELDS
@@ -158,6 +159,8 @@ class _Opened:
             if isinstance(error, whoosh_index.EmptyIndexError):
                 raise generations.IndexDamaged(self.gen.parent, f"{self.gen.name} has no table of contents "
                                                                 "(_MAIN_<n>.toc)", self.meta) from error
+            if isinstance(error, MissingColumns):
+                raise generations.IndexDamaged(self.gen.parent, str(error), self.meta) from error
             lost = getattr(error, "filename", None)
             if isinstance(error, FileNotFoundError) and lost and Path(lost).parent == self.gen:
                 raise generations.IndexDamaged(self.gen.parent, f"{self.gen.name}/{Path(lost).name} is missing",

@@ -206,7 +206,7 @@ def test_a_segment_cut_short_under_an_open_searcher_that_reads_it_from_the_file_
     client = _app_client(index)
     assert client.get("/api/search", query_string={"q": QUERY}).status_code == 200
     seg = _one(_generation(index), ".seg")
-    _cut_to_half(seg)
+    os.truncate(seg, 64)  # what every document's stored fields were in
     for url in ("/api/search", f"/doc/{BY_TITLE_INDIA}"):
         response = client.get(url, query_string={"q": "ستوكهولم"})
         assert response.status_code == 503, (url, response.get_data(as_text=True)[:300])

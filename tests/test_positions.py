@@ -98,24 +98,6 @@ def test_running_sums_restart_at_each_run():
     assert restarting_cumsum(np.array([], dtype=np.int64), np.array([0, 0])).tolist() == []
 
 
-def test_indexes_built_by_the_cli_pickle_posting_blocks_with_the_newest_protocol(seed_index):
-    # block_pickles.py: under protocol 2 each posting's positions cost a function call to unpickle.
-    import pickle
-    import zlib
-
-    from whoosh import index as whoosh_index
-
-    from indexer.storage.generations import require_generation
-    from whoosh.codec.whoosh3 import W3LeafMatcher
-
-    with whoosh_index.open_dir(str(require_generation(seed_index))).reader() as reader:
-        info = reader._terms.term_info("body", "لافروف".encode())
-        m = W3LeafMatcher(reader._terms._postfile, *info.extent(), reader.schema["body"].format)
-        raw = m._postfile.get(m._dataoffset, m._nextoffset - m._dataoffset)
-    block = zlib.decompress(raw) if m._compression else raw
-    assert block[:2] == pickle.PROTO + bytes([pickle.HIGHEST_PROTOCOL])
-
-
 @pytest.mark.parametrize("seed", range(40))
 def test_phrases_are_found_alike_from_either_side_of_each_step(seed):
     # A word's keys may be walked from the words before (when it is the rarer)

@@ -1,8 +1,9 @@
-"""Posting columns (posting_columns.py): every term reads the same as from Whoosh's
-own blocks, on indexes of several segments with deleted documents; the files
-follow their segments through updates and merges; a file that does not fit
-its segment is not used; a generation without its files is damaged (they
-hold the roots and 4-grams)."""
+"""Posting columns (posting_columns.py): every term reads the same through
+Whoosh's reader (columns_codec.py) as the searches read it, on indexes of
+several segments with deleted documents; the files follow their segments
+through updates and merges; a generation with a file missing or not its
+segment's is damaged (they hold the postings).  That they hold what
+Whoosh's own writer writes: tests/test_segment_writer.py."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from indexer.storage import posting_columns
 from indexer.storage.positions import decode_positions, position_keys
 from indexer.storage.posting_columns import SUFFIX, SegmentColumns, columns_path
 from indexer.storage.generations import current_generation
-from indexer.storage.whoosh_postings import read_postings
+from indexer.storage.whoosh_postings import Gathered
 
 
 def _segments(gen):
@@ -32,7 +33,7 @@ def _segments(gen):
     return ix, ix.reader()
 
 
-def test_each_segment_has_its_columns_and_every_term_reads_as_from_whoosh(split_index):
+def test_each_segment_has_its_columns_and_every_term_reads_alike_through_whoosh(split_index):
     gen = current_generation(split_index[1])
     ix, reader = _segments(gen)
     with reader:
@@ -49,20 +50,24 @@ def test_each_segment_has_its_columns_and_every_term_reads_as_from_whoosh(split_
                 fmt = leaf.schema[field].format
                 positional = fmt.supports("positions")
                 for btext in leaf.lexicon(field):
-                    want = read_postings(leaf, field, btext, values=positional)
+                    # Whoosh's matcher of the term, the deleted documents' postings kept (as the columns keep them).
+                    gathered = Gathered(positional)
+                    gathered.add_matcher(leaf._terms.matcher(field, btext, fmt))
+                    want = gathered.arrays()
                     ids, weights, keys = columns.read(field, btext, positional)
                     assert ids.tolist() == want[0].tolist() and weights.tolist() == want[1].tolist()
+                    assert leaf.doc_frequency(field, btext) == len(ids)
                     if positional:
                         assert keys.tolist() == position_keys(want[0], *decode_positions(want[2], fmt)).tolist()
                     compared += 1
                 for absent in (b"", b"\xff\xff", "غيرموجودةابدا".encode()):
                     assert columns.read(field, absent, positional) is None
+                    assert leaf.doc_frequency(field, absent) == 0 and (field, absent) not in leaf
         assert compared > 6_000  # exact, stem and spelling terms of title and body
 
 
-def test_a_generation_without_its_columns_is_damaged_not_quietly_poorer(split_index, tmp_path):
-    # The columns alone hold the roots and 4-grams (relatives.py): without them a search would
-    # quietly lose every match found through a relative, so the index is reported damaged.
+def test_a_generation_without_its_columns_is_damaged(split_index, tmp_path):
+    # The columns alone hold the segments' postings and roots and 4-grams.
     copy = tmp_path / "index"
     shutil.copytree(split_index[1], copy)
     assert SearchEngine(copy).ranked("وزير الخارجية")
@@ -72,28 +77,25 @@ def test_a_generation_without_its_columns_is_damaged_not_quietly_poorer(split_in
         SearchEngine(copy).ranked("وزير الخارجية")
 
 
-def test_a_columns_file_that_does_not_fit_its_segment_is_not_used(split_index, tmp_path, caplog):
+@pytest.mark.parametrize("damage", ["another segment's", "cut short"])
+def test_a_columns_file_that_is_not_its_segments_is_damage_named(split_index, tmp_path, damage):
     # A generation published without a record of its files (an older build) is not checked
-    # when opened: each columns file is checked as it is opened, and one that does not fit
-    # is not used; the exact forms and stems are then read from Whoosh's blocks.
+    # when opened: each columns file is checked as its segment is opened.
     copy = tmp_path / "index"
     shutil.copytree(split_index[1], copy)
     gen = current_generation(copy)
     meta = json.loads((gen / "meta.json").read_text(encoding="utf-8"))
     del meta["index_files"]
     (gen / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
-    without_relatives = DEFAULT_RANKING.with_(weights={**DEFAULT_RANKING.weights, "root": 0.0, "gram": 0.0})
-    want = SearchEngine(copy, without_relatives).ranked("وزير الخارجية")
     files = sorted(gen.glob(f"*{SUFFIX}"))
-    assert len(files) >= 2
-    shutil.copy(files[1], files[0])  # another segment's
-    files[1].write_bytes(files[1].read_bytes()[:-100])  # cut short
-    with caplog.at_level(logging.WARNING, logger="indexer.storage.posting_columns"):
-        engine = SearchEngine(copy, without_relatives)
-        used = [s.columns is not None for s, _ in engine._opened().arrays.segments]
-    assert used.count(False) == 2
-    assert "not a posting columns file" in caplog.text and "another segment" in caplog.text
-    assert engine.ranked("وزير الخارجية") == want
+    if damage == "cut short":
+        files[0].write_bytes(files[0].read_bytes()[:-100])
+        expected = f"{files[0].name} is not a posting columns file"
+    else:
+        shutil.copy(files[1], files[0])
+        expected = f"{files[0].name} holds the postings of another segment"
+    with pytest.raises(IndexDamaged, match=expected):
+        SearchEngine(copy).ranked("وزير الخارجية")
 
 
 def test_columns_follow_segments_through_an_update_that_merges(split_index, tmp_path):
@@ -130,7 +132,7 @@ def test_positions_decode_in_one_call_as_whoosh_decodes_them_one_by_one():
 
 
 def test_positions_past_16_bits_are_kept_whole(tmp_path):
-    # Most fields fit in 16 bits and are stored so; a long document's positions do not.
+    # Most fields fit in 8 or 16 bits and are stored so; a long document's positions do not.
     source, index = tmp_path / "src", tmp_path / "index"
     source.mkdir()
     words = ["كلمة"] * 70_000 + ["المذنب", "الأخير"]
@@ -141,11 +143,12 @@ def test_positions_past_16_bits_are_kept_whole(tmp_path):
     columns = SegmentColumns(next(gen.glob(f"*{SUFFIX}")))
     assert columns.fields["body"].arrays["positions"].dtype == np.int32
     assert columns.fields["body"].arrays["counts"].dtype == np.int32  # a count of 70,000
-    assert columns.fields["title"].arrays["positions"].dtype == np.uint16
-    assert columns.fields["title"].arrays["ids"].dtype == np.uint16
+    assert columns.fields["title"].arrays["positions"].dtype == np.uint8  # two short titles
+    assert columns.fields["title"].arrays["ids"].dtype == np.uint8
+    assert columns.fields["body"].arrays["posting_starts"].dtype == np.uint32
     # Every token weighs 1 here: a positional field's weights are its counts, not kept twice.
     assert "weights" not in columns.fields["body"].arrays and "weights" not in columns.fields["title"].arrays
-    assert columns.fields["title_spelling"].arrays["weights"].dtype == np.uint16
+    assert columns.fields["title_spelling"].arrays["weights"].dtype == np.uint8
     engine = SearchEngine(index)
     hits = engine.ranked('"المذنب الأخير"')
     assert [doc for doc, _ in hits] == ["long.txt"]

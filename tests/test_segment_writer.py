@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 from whoosh import index as whoosh_index
 from whoosh import writing
+from whoosh.codec.whoosh3 import W3Codec
 
 from indexer.storage import segment_writer
 from indexer.storage.schema import build_schema, document_fields
@@ -82,19 +83,35 @@ def test_one_writer_writes_what_whoosh_writes(tmp_path, whoosh_built):
     assert _content(ix) == _content(whoosh_built)
 
 
-def test_one_writer_writes_whooshs_files_byte_for_byte(tmp_path):
+def _segment_files(path, writer) -> dict[str, bytes]:
+    ix = _build(path, _documents(), writer)
+    (segment,) = ix._segments()
+    named = segment.segment_id()
+    return {p.name[len(named):]: p.read_bytes() for p in path.iterdir() if p.name.startswith(named)}
+
+
+def test_with_whooshs_codec_the_files_are_whooshs_byte_for_byte(tmp_path):
     # Block by block: the blocks' own statistics (which let Whoosh skip
     # blocks) are in the bytes, not in what a reader returns.
-    def files(name, writer_class):
-        ix = _build(tmp_path / name, _documents(), lambda ix: writer_class(ix, compound=False))
-        (segment,) = ix._segments()
-        named = segment.segment_id()
-        return {path.name[len(named):]: path.read_bytes() for path in (tmp_path / name).iterdir()
-                if path.name.startswith(named) and path.suffix != ".postings"}
-
-    ours, whooshs = files("ours", segment_writer.SegmentWriter), files("whoosh", writing.SegmentWriter)
+    ours = _segment_files(tmp_path / "ours", lambda ix: segment_writer.SegmentWriter(ix, compound=False,
+                                                                                     codec=W3Codec()))
+    whooshs = _segment_files(tmp_path / "whoosh", lambda ix: writing.SegmentWriter(ix, compound=False))
     assert {".pst", ".trm"} <= set(ours)
+    del ours[".postings"]
     assert ours == whooshs
+
+
+def test_the_scored_fields_postings_are_written_once(tmp_path):
+    # In the columns alone: Whoosh's term table and blocks hold the document ids only.
+    ours = _segment_files(tmp_path / "ours", lambda ix: segment_writer.SegmentWriter(ix, compound=False))
+    whooshs = _segment_files(tmp_path / "whoosh", lambda ix: writing.SegmentWriter(ix, compound=False))
+    assert set(ours) == set(whooshs) | {".postings"}
+    for kept in set(whooshs) - {".pst", ".trm"}:  # field lengths and stored fields
+        assert ours[kept] == whooshs[kept], kept
+    assert len(ours[".pst"]) + len(ours[".trm"]) < 0.1 * (len(whooshs[".pst"]) + len(whooshs[".trm"]))
+    ix = whoosh_index.open_dir(str(tmp_path / "ours"))
+    with ix.reader() as reader:
+        assert sorted(reader._terms._whoosh.indexed_field_names()) == ["id"]
 
 
 def test_the_pool_gives_postings_in_whooshs_order(tmp_path):

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..storage.columns_codec import length_codes
 from ..storage.id_order import id_ranks
 from ..storage.positions import decode_positions, position_keys
 from ..storage import relative_index
@@ -142,17 +143,7 @@ class _Segment:
         return self._norms[field]
 
     def _read_lengths(self, field):
-        try:
-            from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
-            column = self.reader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-            raw = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
-            codes = np.zeros(self.size, dtype=np.uint8)
-            codes[: len(raw)] = raw[: self.size]
-            return decoded_lengths(codes)
-        except (AttributeError, ImportError, TypeError):
-            get = self.reader.doc_field_length
-            return np.array([get(d, field, 0) or 0 for d in range(self.size)], dtype=np.float64)
+        return decoded_lengths(length_codes(getattr(self.reader, "_perdoc", self.reader), field, self.size))
 
     def frequencies(self, field, text):
         """(docnums, length-normalized term frequencies) of a term in this segment, or None.

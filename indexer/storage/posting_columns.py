@@ -68,11 +68,14 @@ def write_missing(folder: Path, procs: int = 1, progress: bool = False) -> list[
     folder = Path(folder)
     # The segment list from the table of contents alone: opening a reader
     # loads every segment's term table, which grows with the index.
-    segments = [segment.segment_id() for segment in whoosh_index.open_dir(str(folder))._segments()]
+    segments = whoosh_index.open_dir(str(folder))._segments()
+    named = {segment.segment_id() for segment in segments}
     for stale in folder.glob(f"*{SUFFIX}"):
-        if stale.name[: -len(SUFFIX)] not in segments:
+        if stale.name[: -len(SUFFIX)] not in named:
             stale.unlink(missing_ok=True)
-    missing = [s for s in segments if not columns_path(folder, s).exists()]
+    # A segment whose postings are its columns alone (columns_codec.py) cannot be given them again.
+    missing = [s.segment_id() for s in segments
+               if not columns_path(folder, s.segment_id()).exists() and not _columns_only(s)]
     bar = _progress(len(missing), progress)
     if procs > 1 and len(missing) > 1:
         from concurrent.futures import ProcessPoolExecutor
@@ -86,6 +89,12 @@ def write_missing(folder: Path, procs: int = 1, progress: bool = False) -> list[
             bar.update()
     bar.close()
     return missing
+
+
+def _columns_only(segment) -> bool:
+    from .columns_codec import ColumnsCodec
+
+    return isinstance(segment.codec(), ColumnsCodec)
 
 
 def _progress(total: int, enabled: bool):
@@ -142,7 +151,7 @@ def write_columns(path: Path, schema, segment_id: str, documents: int, fields) -
 
 def _write_field(out: _ArrayFile, field: str, fmt, batches, relative_map=None) -> None:
     positional = fmt.supports("positions")
-    # Document numbers in 16 bits when the segment's fit (up to 65,536 documents, as most do).
+    # Document numbers in 16 bits when the segment's fit (up to 65,536 documents, as most do), see _Column.
     columns = {"terms": out.column(np.uint8), "ids": out.column(np.int32, narrow=True),
                "weights": out.column(np.float32, narrow=True)}  # Whoosh keeps weights as 32-bit floats: exact
     # A positional field's weights are mostly its counts (every token weighs 1): then they are not kept.
@@ -177,25 +186,36 @@ def _write_field(out: _ArrayFile, field: str, fmt, batches, relative_map=None) -
         out.add(f"{field}/{name}", column)
     for name, parts in sizes.items():
         lengths = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-        out.add(f"{field}/{name}", np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64))
+        out.add(f"{field}/{name}", starts(lengths))
+
+
+def starts(sizes) -> np.ndarray:
+    """Where each of a run of parts of ``sizes`` starts, and the end: in 32 bits when they fit."""
+    ends = np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)]).astype(np.int64)
+    return ends.astype(np.uint32) if ends[-1] <= 0xFFFFFFFF else ends
 
 
 class _Column:
     """An array written a batch at a time to a temporary file, so a field of
-    any size takes little memory; kept in 16 bits when every value fits, as
-    weights, position counts and positions mostly do (halving the file)."""
+    any size takes little memory; kept in 8 or 16 bits when every value fits,
+    as document numbers, weights, counts and positions mostly do (a count is
+    nearly always under 256, a segment's documents and a document's positions
+    under 65,536)."""
 
     def __init__(self, dtype, folder: Path, narrow: bool):
         self.dtype = np.dtype(dtype)
         self.file = tempfile.TemporaryFile(dir=folder)
         self.count = 0
-        self.fits16 = narrow
+        self.narrow = narrow
+        self.largest = 0
 
     def add(self, values) -> None:
         values = np.asarray(values, dtype=self.dtype)
-        if self.fits16 and len(values):
-            self.fits16 = bool(values.min() >= 0 and values.max() <= 0xFFFF
-                               and (self.dtype.kind != "f" or (values == np.round(values)).all()))
+        if self.narrow and len(values):
+            if values.min() < 0 or (self.dtype.kind == "f" and not (values == np.round(values)).all()):
+                self.narrow = False
+            else:
+                self.largest = max(self.largest, values.max())
         values.tofile(self.file)
         self.count += len(values)
 
@@ -203,7 +223,11 @@ class _Column:
         self.file.close()
 
     def stored_dtype(self) -> np.dtype:
-        return np.dtype(np.uint16) if self.fits16 else self.dtype
+        if self.narrow and self.largest <= 0xFF:
+            return np.dtype(np.uint8)
+        if self.narrow and self.largest <= 0xFFFF:
+            return np.dtype(np.uint16)
+        return self.dtype
 
     def copy_to(self, out) -> None:
         stored = self.stored_dtype()
@@ -321,10 +345,32 @@ class _FieldColumns:
     def __init__(self, arrays: dict, terms: _Terms):
         self.arrays = arrays
         self._terms = terms
+        self.term_count = terms.n
         # A positional field whose weights were its counts kept only the counts (_write_field).
         self.weights = arrays["weights"] if "weights" in arrays else arrays["counts"]
 
-    def read(self, btext: bytes, positions: bool):
+    def term_index(self, btext: bytes) -> int | None:
+        return self._terms.index(btext)
+
+    def term_at(self, i: int) -> bytes:
+        return self._terms[i]
+
+    def terms_at_or_after(self, btext: bytes) -> int:
+        """Where the first term not before ``btext`` stands."""
+        return self._terms.position(btext)
+
+    def terms_from(self, prefix: bytes):
+        """The terms from the first not before ``prefix`` on, in order."""
+        for i in range(self._terms.position(prefix), self.term_count):
+            yield self._terms[i]
+
+    def posting_count(self, i: int) -> int:
+        starts = self.arrays["posting_starts"]
+        return int(starts[i + 1] - starts[i])
+
+    def read(self, btext: bytes, positions: bool, grouped: bool = False):
+        """(document numbers, weights float64, (document, position) keys if asked) of a term, or None;
+        ``grouped``: the positions as a list per posting instead (what Whoosh's values encode)."""
         i = self._terms.index(btext)
         if i is None:
             return None
@@ -336,7 +382,12 @@ class _FieldColumns:
         keys = None
         if positions and "positions" in arrays:
             c, d = int(arrays["position_starts"][i]), int(arrays["position_starts"][i + 1])
-            keys = position_keys(ids, arrays["counts"][a:b], arrays["positions"][c:d])
+            counts, where = arrays["counts"][a:b], arrays["positions"][c:d]
+            if grouped:
+                keys = np.split(where.astype(np.int64), np.cumsum(counts)[:-1].astype(np.int64))
+                keys = [k.tolist() for k in keys]
+            else:
+                keys = position_keys(ids, counts, where)
         return ids, self.weights[a:b].astype(np.float64), keys
 
 
@@ -357,13 +408,17 @@ class _Terms:
     def __getitem__(self, i):
         return self.blob[self.base + int(self.starts[i]) : self.base + int(self.starts[i + 1])]
 
-    def index(self, btext: bytes) -> int | None:
-        """Where ``btext`` stands among the terms, or None when it is not one."""
+    def position(self, btext: bytes) -> int:
+        """Where ``btext`` stands or would stand among the terms (bisect_left)."""
         if self._sample is None:  # made on the field's first lookup, not when the index opens
             self._sample = [self[i] for i in range(0, self.n, self.SAMPLE)]
         block = bisect_right(self._sample, btext) - 1
         if block < 0:
-            return None
+            return 0
         lo = block * self.SAMPLE
-        i = bisect_left(self, btext, lo, min(lo + self.SAMPLE, self.n))
+        return bisect_left(self, btext, lo, min(lo + self.SAMPLE, self.n))
+
+    def index(self, btext: bytes) -> int | None:
+        """Where ``btext`` stands among the terms, or None when it is not one."""
+        i = self.position(btext)
         return i if i < self.n and self[i] == btext else None

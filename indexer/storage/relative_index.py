@@ -28,7 +28,10 @@ class IndexRelatives:
             if segment is None or folder is None:
                 continue
             segment_id = segment.segment_id()
-            self._columns[segment_id] = SegmentColumns.open_for(folder, segment_id, leaf.doc_count_all())
+            # A segment written with ColumnsCodec has its columns open already (columns_codec.py).
+            columns = getattr(getattr(leaf, "_terms", None), "columns", None)
+            self._columns[segment_id] = columns if columns is not None else \
+                SegmentColumns.open_for(folder, segment_id, leaf.doc_count_all())
         self._averages = {}
 
     def columns_of(self, segment_id) -> SegmentColumns | None:

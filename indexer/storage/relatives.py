@@ -98,6 +98,8 @@ class RelativesBuilder:
         """(field, arrays, total length) of each virtual field: its relatives in order
         ("terms", "term_starts"), the exact terms of each ("member_starts", "members")
         and each document's length code ("lengths")."""
+        from .posting_columns import starts  # the columns' own offsets (that module imports this one)
+
         for field, pairs in self._pairs.items():
             pairs.sort()
             relatives, counts = [], []
@@ -108,16 +110,11 @@ class RelativesBuilder:
             lengths = self._lengths[field]
             yield field, {
                 "terms": np.frombuffer(b"".join(relatives), dtype=np.uint8),
-                "term_starts": _starts([len(r) for r in relatives]),
-                "member_starts": _starts(counts),
+                "term_starts": starts([len(r) for r in relatives]),
+                "member_starts": starts(counts),
                 "members": members,
                 "lengths": length_codes(lengths),
             }, int(lengths.sum())
-
-
-def _starts(sizes) -> np.ndarray:
-    """Where each of a run of parts of ``sizes`` starts, and the end."""
-    return np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)]).astype(np.int64)
 
 
 def builders(schema, documents: int) -> dict[str, RelativesBuilder]:
@@ -173,7 +170,8 @@ class DerivedColumns:
         starts = self.source.arrays["posting_starts"]
         # Every member's postings gathered with one index array, not a slice per member (a 4-gram
         # may have hundreds): each member's run of positions, start + 0, 1, ...
-        firsts, sizes = starts[members], starts[members + 1] - starts[members]
+        firsts = starts[members].astype(np.int64)  # offsets may be kept in 32 bits
+        sizes = starts[members + 1].astype(np.int64) - firsts
         at = np.repeat(firsts - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
         ids = self.source.arrays["ids"][at]
         summed = np.bincount(ids, self.source.weights[at].astype(np.float64), minlength=self.documents)

@@ -36,6 +36,7 @@ from whoosh.util import random_name
 
 from . import posting_columns
 from .collector import full_collections_held
+from .columns_codec import ColumnsCodec
 
 # Rough bytes a pooled posting holds in memory (three list slots, the
 # document number, the weight and the value's bytes object header), and a
@@ -167,24 +168,29 @@ class TermPool:
         self._fields = {}
 
 
-def written_fields(fieldwriter, schema, lengths, terms, batch: int = 1 << 18):
-    """Writes ``terms`` through Whoosh's field writer as they are read:
-    (field, batches) for each field, its batches (terms, postings) as
-    ``whoosh_postings.field_postings`` gives them, of about ``batch``
-    postings.  Whoosh's ``FieldWriter.add_postings``, a term at a time: each
-    field's document lengths are read once instead of once per posting."""
+def written_fields(fieldwriter, schema, lengths, terms, columns_only=frozenset(), batch: int = 1 << 18):
+    """(field, batches) for each field of ``terms``, its batches (terms,
+    postings) as ``whoosh_postings.field_postings`` gives them, of about
+    ``batch`` postings; each field's postings written through Whoosh's field
+    writer as they are read, but for the fields in ``columns_only`` (the
+    posting columns alone hold those, see columns_codec.py).  Whoosh's
+    ``FieldWriter.add_postings``, a term at a time: each field's document
+    lengths are read once instead of once per posting."""
     for fieldname, records in groupby(terms, key=itemgetter(0)):
-        yield fieldname, _written_batches(fieldwriter, schema[fieldname], fieldname, lengths, records, batch)
+        writer = None if fieldname in columns_only else fieldwriter
+        yield fieldname, _written_batches(writer, schema[fieldname], fieldname, lengths, records, batch)
 
 
 def _written_batches(fieldwriter, fieldobj, fieldname, lengths, records, batch):
-    fieldwriter.start_field(fieldname, fieldobj)
-    length = _field_lengths(lengths, fieldname)
+    if fieldwriter is not None:
+        fieldwriter.start_field(fieldname, fieldobj)
+        length = _field_lengths(lengths, fieldname)
     words, ids, weights, stored, sizes = [], [], [], [], []
     for _, tbytes, docnums, term_weights, values in records:
-        fieldwriter.start_term(tbytes)
-        _add_postings(fieldwriter._postwriter, docnums, term_weights, values, [length[d] for d in docnums])
-        fieldwriter.finish_term()
+        if fieldwriter is not None:
+            fieldwriter.start_term(tbytes)
+            _add_postings(fieldwriter._postwriter, docnums, term_weights, values, [length[d] for d in docnums])
+            fieldwriter.finish_term()
         words.append(tbytes)
         ids += docnums
         weights += term_weights
@@ -195,7 +201,8 @@ def _written_batches(fieldwriter, fieldobj, fieldname, lengths, records, batch):
             words, ids, weights, stored, sizes = [], [], [], [], []
     if words:
         yield words, _arrays(ids, weights, stored, sizes)
-    fieldwriter.finish_field()
+    if fieldwriter is not None:
+        fieldwriter.finish_field()
 
 
 def _add_postings(postwriter, docnums, weights, values, lengths) -> None:
@@ -249,24 +256,30 @@ def _column_fields(fields, schema):
 
 
 class _TermPooled:
-    """The pool swapped and the segment flushed term by term (mixed into Whoosh's writers)."""
+    """The pool swapped and the segment flushed term by term (mixed into Whoosh's writers).
+
+    In an index folder the segments are written with ColumnsCodec: the
+    scored fields' postings go to the posting columns alone."""
 
     def __init__(self, ix, limitmb: int = 128, **kwargs):
+        if getattr(ix.storage, "folder", None) is not None:
+            kwargs.setdefault("codec", ColumnsCodec())
         super().__init__(ix, limitmb=limitmb, **kwargs)
         self.pool = TermPool(self._tempstorage, limitmb)
 
     def _flush_segment(self):
         self.perdocwriter.close()
         lengths = self.per_document_reader() if self.codec.length_stats else None
+        columns_only = set(posting_columns.column_fields(self.schema)) \
+            if isinstance(self.codec, ColumnsCodec) else set()
         try:
-            fields = written_fields(self.fieldwriter, self.schema, lengths, self.pool.terms())
+            fields = written_fields(self.fieldwriter, self.schema, lengths, self.pool.terms(), columns_only)
             folder = getattr(self.storage, "folder", None)
             if folder is None:
                 for _, batches in fields:
                     deque(batches, maxlen=0)
             else:
-                # The posting columns of the segment from the same postings,
-                # instead of reading them back from Whoosh's blocks afterwards.
+                # The posting columns of the segment from the same postings.
                 # Named apart until the segment is assembled: Whoosh packs every
                 # file named after the segment into its compound file.
                 segment_id = self.newsegment.segment_id()
