@@ -118,6 +118,5 @@ def split_index(tmp_path_factory):
         text = f.read_text(encoding="utf-8")
         f.write_text(text + "\nوأضاف أن المذنب سيمر بعيدا عن الأرض.", encoding="utf-8")
     files[2].unlink()
-    updated = run_cli("update", "--source", str(source), "--index", str(index), "--quiet").stdout
-    assert "s of it writing the posting columns" in updated  # the new segment's
+    run_cli("update", "--source", str(source), "--index", str(index), "--quiet")
     return source, index

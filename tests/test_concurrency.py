@@ -25,11 +25,11 @@ NEW_WORD = "كويكب"  # only in the document the rebuild adds
 
 @pytest.fixture(scope="module")
 def big_corpus(tmp_path_factory) -> Path:
-    """The seeds and 600 articles made of their sentences: a rebuild of a few seconds."""
+    """The seeds and 1,200 articles made of their sentences: a rebuild of a few seconds."""
     src = tmp_path_factory.mktemp("big-corpus")
     for seed in sorted(SEEDS.glob("*.txt")):
         (src / seed.name).write_bytes(seed.read_bytes())
-    write_articles(src, 600, 40, seed=3, name="article-{:04d}.txt", title="مقال {}")
+    write_articles(src, 1200, 40, seed=3, name="article-{:04d}.txt", title="مقال {}")
     (src / "new.txt").write_text(f"خبر جديد\nرصد العلماء {NEW_WORD} قرب الأرض.", encoding="utf-8")
     return src
 
@@ -95,9 +95,13 @@ def test_a_rebuild_killed_at_any_moment_leaves_the_old_index_serving(tmp_path, b
     index = _seed_index(tmp_path)
     served = current_generation(index)
     engine = SearchEngine(index)
-    for delay in (0.2, 0.8, 1.5, 2.5):
+    # Killed at moments spread over how long a whole rebuild of this corpus takes here.
+    started = time.perf_counter()
+    run_cli("rebuild", "--source", str(big_corpus), "--index", str(tmp_path / "timed"), "--quiet")
+    whole = time.perf_counter() - started
+    for share in (0.1, 0.3, 0.5, 0.7):
         rebuild = _rebuild_process(big_corpus, index)
-        time.sleep(delay)
+        time.sleep(share * whole)
         os.kill(rebuild.pid, signal.SIGKILL)
         rebuild.wait(timeout=30)
         assert current_generation(index) == served

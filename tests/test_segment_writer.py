@@ -1,10 +1,11 @@
-"""The term-pooled segment writer writes what Whoosh's own writer writes.
+"""The segment writer writes what Whoosh's own writer writes.
 
 Everything a reader can see is compared: every term of every field with its
 statistics and its postings (document, weight, value), every document's
-field lengths and stored fields, for one writer, for a writer that spills
-many runs and merges them in groups, and for an update that deletes
-documents and merges the segments.
+field lengths and stored fields, for one writer (its scored fields made by
+the Inverter, read through ColumnsCodec), for the term pool that spills
+many runs and merges them in groups (Whoosh's codec), for writer processes,
+and for an update that deletes documents and merges the segments.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from whoosh import index as whoosh_index
 from whoosh import writing
 from whoosh.codec.whoosh3 import W3Codec
 
-from indexer.storage import segment_writer
+from indexer.storage import inversion, segment_writer
 from indexer.storage.schema import build_schema, document_fields
 
 from conftest import SEEDS
@@ -77,10 +78,29 @@ def whoosh_built(tmp_path_factory):
     return _build(tmp_path_factory.mktemp("whoosh") / "ix", _documents(), writing.SegmentWriter)
 
 
-def test_one_writer_writes_what_whoosh_writes(tmp_path, whoosh_built):
-    ix = _build(tmp_path / "ix", _documents(), segment_writer.SegmentWriter)
+@pytest.mark.parametrize("sorted_at_once", [50, 1 << 22])
+def test_one_writer_writes_what_whoosh_writes(tmp_path, whoosh_built, monkeypatch, sorted_at_once):
+    # A field's occurrences sorted in runs of whole terms (many runs, then one).
+    monkeypatch.setattr(inversion, "SORTED_AT_ONCE", sorted_at_once)
+    built = []
+    ix = _build(tmp_path / "ix", _documents(), lambda ix: built.append(segment_writer.SegmentWriter(ix)) or built[0])
+    assert built[0].inverter is not None  # the scored fields made from token numbers (inversion.py)
     assert len(ix._segments()) == 1
     assert _content(ix) == _content(whoosh_built)
+
+
+def test_a_document_that_fails_part_way_leaves_nothing_behind(tmp_path, whoosh_built):
+    (tmp_path / "ix").mkdir()
+    ix = whoosh_index.create_in(str(tmp_path / "ix"), build_schema())
+    writer = segment_writer.SegmentWriter(ix)
+    documents = _documents()
+    _add(writer, documents[:5])
+    # Fields are indexed in name order: the body's tokens are kept before the title fails.
+    with pytest.raises(Exception):
+        writer.add_document(id="broken", path="broken", **{**document_fields("", "نص يبقى"), "title": 42})
+    _add(writer, documents[5:])
+    writer.commit()
+    assert _content(whoosh_index.open_dir(str(tmp_path / "ix"))) == _content(whoosh_built)
 
 
 def _segment_files(path, writer) -> dict[str, bytes]:
@@ -124,7 +144,8 @@ def test_the_pool_gives_postings_in_whooshs_order(tmp_path):
         finally:
             writer.cancel()
 
-    assert postings("ours", segment_writer.SegmentWriter) == postings("whoosh", writing.SegmentWriter)
+    ours = postings("ours", lambda ix: segment_writer.SegmentWriter(ix, codec=W3Codec()))
+    assert ours == postings("whoosh", writing.SegmentWriter)
 
 
 def test_spilled_runs_merged_in_groups_write_what_whoosh_writes(tmp_path, whoosh_built, monkeypatch):
@@ -138,7 +159,8 @@ def test_spilled_runs_merged_in_groups_write_what_whoosh_writes(tmp_path, whoosh
         spill(pool)
 
     monkeypatch.setattr(segment_writer.TermPool, "save", counted)
-    ix = _build(tmp_path / "ix", _documents(), segment_writer.SegmentWriter, spill_bytes=300_000)
+    ix = _build(tmp_path / "ix", _documents(), lambda ix: segment_writer.SegmentWriter(ix, codec=W3Codec()),
+                spill_bytes=300_000)
     assert sum(runs) > 3 * 3  # enough runs to be merged in groups first
     assert _content(ix) == _content(whoosh_built)
 

@@ -308,7 +308,7 @@ class TokenReplay:
         """Each term of ``value`` with [positions, summed boost], in order of first occurrence."""
         seen: dict[str, list] = {}
         terms = self._terms
-        for pos, word in enumerate(_tokens_of(value)):
+        for pos, word in enumerate(tokens_of(value)):
             made = terms.get(word)
             if made is None:
                 made = self._learn(word)
@@ -332,8 +332,9 @@ class TokenReplay:
 _last_tokenized = ("", [])
 
 
-def _tokens_of(text: str) -> list[str]:
-    # The five fields of a title or body read the same text in a row.
+def tokens_of(text: str) -> list[str]:
+    """The chain's tokens of ``text`` as strings (before normalization)."""
+    # The fields of a title or body read the same text in a row.
     global _last_tokenized
     last, words = _last_tokenized
     if text != last:

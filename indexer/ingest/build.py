@@ -40,8 +40,6 @@ class RebuildReport:
     changed: int = 0
     removed: int = 0
     total: int | None = None
-    # Of ``seconds``: writing the posting columns of new segments (posting_columns.py).
-    columns_seconds: float = 0.0
 
     def summary(self) -> str:
         if self.total is None:
@@ -51,8 +49,6 @@ class RebuildReport:
         else:
             first = (f"Updated in {self.seconds:.2f} s: {self.added} file(s) added, {self.changed} changed, "
                      f"{self.removed} removed; {self.documents} document(s) indexed, {self.total} in the index")
-        if self.columns_seconds:
-            first += f" ({self.columns_seconds:.2f} s of it writing the posting columns)"
         lines = [first, f"  source: {self.source}", f"  index:  {self.index}"]
         if self.skipped:
             lines.append(f"Skipped {len(self.skipped)}:")
@@ -218,9 +214,9 @@ def _publish(source: Path, index_dir: Path, gen: Path, settings: AnalysisSetting
 
 
 def _write_columns(gen: Path, procs: int, progress: bool, report: RebuildReport) -> None:
-    started = time.perf_counter()
+    # Segments are written with their columns (columns_codec.py); this gives them to a segment
+    # of an older index that lacks them and removes those of segments merged away.
     posting_columns.write_missing(gen, procs, progress)
-    report.columns_seconds = time.perf_counter() - started
 
 
 def _rebuild_locked(source: Path, index_dir: Path, settings: AnalysisSettings, progress: bool,

@@ -118,7 +118,8 @@ def _write_one(folder: Path, segment_id: str) -> None:
 def write_segment(reader, path: Path) -> None:
     """Writes the columns file of one segment's ``reader`` to ``path``."""
     schema = reader.schema
-    fields = [(field, field_postings(reader, field, schema[field].format.supports("positions")))
+    fields = [(field, decoded_batches(field_postings(reader, field, schema[field].format.supports("positions")),
+                                      schema[field].format))
               for field in column_fields(schema)]
     write_columns(path, schema, reader.segment().segment_id(), reader.doc_count_all(), fields)
 
@@ -132,8 +133,10 @@ def write_columns(path: Path, schema, segment_id: str, documents: int, fields) -
     """Writes a columns file to ``path`` (atomically: a reader never sees half a file).
 
     ``fields``: (field, batches) in any order, a field's batches being its
-    terms in order with their postings as ``whoosh_postings.field_postings``
-    gives them."""
+    terms in order with their postings: (terms, (document numbers, weights,
+    postings per term, occurrences per posting, positions)), the last two
+    None in a field without positions (``decoded_batches`` makes them of
+    Whoosh's stored values)."""
     relative_maps = relatives.builders(schema, documents)
     with _ArrayFile(path) as out:
         written = []
@@ -149,6 +152,15 @@ def write_columns(path: Path, schema, segment_id: str, documents: int, fields) -
         out.meta.update(segment=segment_id, documents=documents, fields=written, derived=derived)
 
 
+def decoded_batches(batches, fmt):
+    """Batches of (terms, (document numbers, weights, Whoosh's stored values, postings per term)), as
+    ``whoosh_postings.field_postings`` gives them, with their values decoded into counts and positions."""
+    positional = fmt.supports("positions")
+    for words, (ids, weights, stored, postings) in batches:
+        counts, positions = decode_positions(stored, fmt) if positional else (None, None)
+        yield words, (ids, weights, postings, counts, positions)
+
+
 def _write_field(out: _ArrayFile, field: str, fmt, batches, relative_map=None) -> None:
     positional = fmt.supports("positions")
     # Document numbers in 16 bits when the segment's fit (up to 65,536 documents, as most do), see _Column.
@@ -161,7 +173,7 @@ def _write_field(out: _ArrayFile, field: str, fmt, batches, relative_map=None) -
     # Per term: its bytes, postings and positions, summed into starts at the end.
     sizes = {name: [] for name in ["term_starts", "posting_starts"] + (["position_starts"] if positional else [])}
     last = b""
-    for words, (ids, weights, stored, postings) in batches:
+    for words, (ids, weights, postings, counts, positions) in batches:
         if words[0] <= last or any(a >= b for a, b in zip(words, words[1:])):
             raise ValueError(f"the terms of {field!r} are not in order")  # the binary search needs them sorted
         last = words[-1]
@@ -171,7 +183,6 @@ def _write_field(out: _ArrayFile, field: str, fmt, batches, relative_map=None) -
         sizes["term_starts"].append(np.fromiter(map(len, words), dtype=np.int64, count=len(words)))
         sizes["posting_starts"].append(postings)
         if positional:
-            counts, positions = decode_positions(stored, fmt)
             weights_are_counts = weights_are_counts and np.array_equal(weights, counts)
             columns["counts"].add(counts)
             columns["positions"].add(positions)

@@ -34,9 +34,10 @@ import numpy as np
 from whoosh import multiproc, writing
 from whoosh.util import random_name
 
-from . import posting_columns
+from . import inversion, posting_columns
 from .collector import full_collections_held
 from .columns_codec import ColumnsCodec
+from .positions import decode_positions
 
 # Rough bytes a pooled posting holds in memory (three list slots, the
 # document number, the weight and the value's bytes object header), and a
@@ -66,9 +67,13 @@ class TermPool:
         self._fields: dict[str, dict[bytes, tuple[list, list, list]]] = {}
         self._runs: list[str] = []
         self.fieldnames: set[str] = set()  # Whoosh's multiprocess writer reads it
+        self.inverter, self.inverted = None, frozenset()  # fields whose postings an Inverter makes
 
     def add(self, item) -> None:
         fieldname, tbytes, docnum, weight, vbytes = item
+        if fieldname in self.inverted:  # a merged segment's posting of a field the Inverter makes
+            self.inverter.add_posting(fieldname, tbytes, docnum, weight, vbytes)
+            return
         terms = self._fields.get(fieldname)
         if terms is None:
             terms = self._fields[fieldname] = {}
@@ -197,10 +202,10 @@ def _written_batches(fieldwriter, fieldobj, fieldname, lengths, records, batch):
         stored += values
         sizes.append(len(docnums))
         if len(ids) >= batch:
-            yield words, _arrays(ids, weights, stored, sizes)
+            yield words, _arrays(ids, weights, stored, sizes, fieldobj.format)
             words, ids, weights, stored, sizes = [], [], [], [], []
     if words:
-        yield words, _arrays(ids, weights, stored, sizes)
+        yield words, _arrays(ids, weights, stored, sizes, fieldobj.format)
     if fieldwriter is not None:
         fieldwriter.finish_field()
 
@@ -225,9 +230,10 @@ def _add_postings(postwriter, docnums, weights, values, lengths) -> None:
         postwriter._maxlength = max(block_lengths, default=0)
 
 
-def _arrays(ids, weights, stored, sizes):
-    return (np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float64), stored,
-            np.array(sizes, dtype=np.int64))
+def _arrays(ids, weights, stored, sizes, fmt):
+    counts, positions = decode_positions(stored, fmt) if fmt.supports("positions") else (None, None)
+    return (np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float64), np.array(sizes, dtype=np.int64),
+            counts, positions)
 
 
 def _field_lengths(lengths, fieldname: str) -> list[int]:
@@ -259,13 +265,81 @@ class _TermPooled:
     """The pool swapped and the segment flushed term by term (mixed into Whoosh's writers).
 
     In an index folder the segments are written with ColumnsCodec: the
-    scored fields' postings go to the posting columns alone."""
+    scored fields' postings go to the posting columns alone, made by an
+    Inverter from each document's tokens (inversion.py) when the schema
+    allows, which is this engine's."""
 
     def __init__(self, ix, limitmb: int = 128, **kwargs):
         if getattr(ix.storage, "folder", None) is not None:
             kwargs.setdefault("codec", ColumnsCodec())
         super().__init__(ix, limitmb=limitmb, **kwargs)
         self.pool = TermPool(self._tempstorage, limitmb)
+        self.inverter = None
+        fields = posting_columns.column_fields(self.schema)
+        if isinstance(self.codec, ColumnsCodec) and inversion.invertible(self.schema, fields):
+            self.inverter = self.pool.inverter = inversion.Inverter(self.schema, fields)
+            self.pool.inverted = frozenset(fields)
+
+    def add_document(self, **fields):
+        # Whoosh's add_document, the inverted fields kept as token numbers instead of sent to the pool.
+        if self.inverter is None:
+            return super().add_document(**fields)
+        self._check_state()
+        schema, docnum = self.schema, self.docnum
+        names = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema, names)
+        if any(name.endswith("_boost") for name in fields):
+            raise ValueError("document and field boosts are not supported: every token weighs 1")
+        # Every field read before anything is kept: a value that fails leaves no trace of its document.
+        read = []
+        for name in names:
+            value = fields.get(name)
+            if value is None:
+                continue
+            field = schema[name]
+            kept, postings, length = None, (), 0
+            if name in self.pool.inverted:
+                kept, length = self.inverter.read(name, value)
+            elif field.indexed:
+                items = list(field.index(value))
+                postings = [(name, tbytes, docnum, weight, vbytes) for tbytes, _, weight, vbytes in items]
+                length = sum(freq for _, freq, _, _ in items) if field.scorable else 0
+            read.append((name, field, value, kept, postings, length))
+        perdocwriter = self.perdocwriter
+        perdocwriter.start_doc(docnum)
+        for name, field, value, kept, postings, length in read:
+            if kept is not None:
+                self.inverter.keep(docnum, kept)
+            for posting in postings:
+                self.pool.add(posting)
+            stored = fields.get(f"_stored_{name}", value)
+            perdocwriter.add_field(name, field, stored if field.stored else None, length)
+            if field.column_type and stored is not None:
+                perdocwriter.add_column_value(name, field.column_type, field.to_column_value(stored))
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def add_postings_to_pool(self, reader, startdoc, docmap):
+        # A merged segment's postings: the inverted fields' read whole from its posting columns,
+        # not a posting at a time through Whoosh's matchers (the others' as Whoosh adds them).
+        columns = getattr(getattr(reader, "_terms", None), "columns", None)
+        if self.inverter is None or columns is None or not self.pool.inverted <= set(columns.fields):
+            return super().add_postings_to_pool(reader, startdoc, docmap)
+        size = reader.doc_count_all()
+        new_numbers = np.arange(startdoc, startdoc + size, dtype=np.int64)
+        if docmap is not None:
+            new_numbers[:] = -1
+            for old, new in docmap.items():
+                new_numbers[old] = new
+        for name in sorted(self.pool.inverted):
+            self.inverter.add_segment(name, columns.fields[name], new_numbers)
+        others = ((name, text) for name in sorted(reader.indexed_field_names()) if name not in self.pool.inverted
+                  for text in reader.lexicon(name))
+        postings = ((name, text, *posting) for name, text in others
+                    for posting in _matched(reader.postings(name, text)))
+        for item in self._process_posts(postings, startdoc, docmap):
+            self.pool.add(item)
 
     def _flush_segment(self):
         self.perdocwriter.close()
@@ -279,13 +353,17 @@ class _TermPooled:
                 for _, batches in fields:
                     deque(batches, maxlen=0)
             else:
-                # The posting columns of the segment from the same postings.
-                # Named apart until the segment is assembled: Whoosh packs every
-                # file named after the segment into its compound file.
+                if self.inverter is not None:
+                    for _, batches in fields:  # the fields Whoosh writes (the document ids)
+                        deque(batches, maxlen=0)
+                    fields = [(name, self.inverter.postings(name)) for name in self.inverter.fields()]
+                else:
+                    fields = _column_fields(fields, self.schema)
+                # The posting columns of the segment.  Named apart until the segment is
+                # assembled: Whoosh packs every file named after the segment into its compound file.
                 segment_id = self.newsegment.segment_id()
                 self._pending_columns = Path(folder) / f"pending-{segment_id}{posting_columns.SUFFIX}"
-                posting_columns.write_columns(self._pending_columns, self.schema, segment_id, self.docnum,
-                                              _column_fields(fields, self.schema))
+                posting_columns.write_columns(self._pending_columns, self.schema, segment_id, self.docnum, fields)
         finally:
             if lengths is not None:
                 lengths.close()
@@ -298,6 +376,13 @@ class _TermPooled:
             os.replace(self._pending_columns, posting_columns.columns_path(self._pending_columns.parent,
                                                                          segment.segment_id()))
         return segment
+
+
+def _matched(m):
+    """(document, weight, value) of each posting of a matcher."""
+    while m.is_active():
+        yield m.id(), m.weight(), m.value()
+        m.next()
 
 
 class SegmentWriter(_TermPooled, writing.SegmentWriter):
@@ -367,6 +452,9 @@ class MpWriter(_TermPooled, multiproc.MpWriter):
 
     def __init__(self, ix, procs: int, **kwargs):
         super().__init__(ix, procs=procs, multisegment=True, **kwargs)
+
+    # Documents go to the writer processes (Whoosh's), not to this process's Inverter.
+    add_document = multiproc.MpWriter.add_document
 
     def _new_task(self):
         task = _SubWriterTask(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs,
