@@ -408,13 +408,17 @@ class _Terms:
     # Every SAMPLE-th term is kept as bytes, so a lookup bisects that list in
     # C and then reads at most log2(SAMPLE) terms from the file: a full
     # bisect read ~19 of them, each a slice and two numpy scalars.
-    SAMPLE = 64
+    SAMPLE = 16
+    # A query looks its terms up several times (its cost, idf, postings), and queries share
+    # words: the places of the terms looked up lately are remembered.
+    REMEMBERED = 4096
 
     def __init__(self, blob: mmap.mmap, base: int, starts: np.ndarray):
         self.blob, self.base = blob, base
         self.starts = starts
         self.n = len(starts) - 1
         self._sample = None
+        self._found: dict[bytes, int | None] = {}
 
     def __getitem__(self, i):
         return self.blob[self.base + int(self.starts[i]) : self.base + int(self.starts[i + 1])]
@@ -431,5 +435,12 @@ class _Terms:
 
     def index(self, btext: bytes) -> int | None:
         """Where ``btext`` stands among the terms, or None when it is not one."""
+        found = self._found.get(btext, -1)
+        if found != -1:
+            return found
         i = self.position(btext)
-        return i if i < self.n and self[i] == btext else None
+        found = i if i < self.n and self[i] == btext else None
+        if len(self._found) >= self.REMEMBERED:
+            self._found = {}
+        self._found[btext] = found
+        return found

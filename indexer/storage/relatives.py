@@ -167,15 +167,29 @@ class DerivedColumns:
         members = self.members(btext)
         if members is None or not len(members):
             return None
-        starts = self.source.arrays["posting_starts"]
+        source = self.source
+        starts = source.arrays["posting_starts"]
+        if len(members) == 1:  # most roots and 4-grams have one exact term: its postings as they are
+            a, b = int(starts[members[0]]), int(starts[members[0] + 1])
+            return (source.arrays["ids"][a:b], source.weights[a:b].astype(np.float64), None) if a < b else None
         # Every member's postings gathered with one index array, not a slice per member (a 4-gram
         # may have hundreds): each member's run of positions, start + 0, 1, ...
         firsts = starts[members].astype(np.int64)  # offsets may be kept in 32 bits
         sizes = starts[members + 1].astype(np.int64) - firsts
-        at = np.repeat(firsts - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
-        ids = self.source.arrays["ids"][at]
-        summed = np.bincount(ids, self.source.weights[at].astype(np.float64), minlength=self.documents)
-        found = np.flatnonzero(summed)
-        if not len(found):
+        total = int(sizes.sum())
+        if not total:
             return None
+        at = np.repeat(firsts - np.cumsum(sizes) + sizes, sizes) + np.arange(total)
+        ids = source.arrays["ids"][at]
+        weights = source.weights[at].astype(np.float64)
+        if total * 16 < self.documents:
+            # Few postings: summed by document after a sort, not counted over every document.
+            order = np.argsort(ids, kind="stable")
+            ids, weights = ids[order], weights[order]
+            first = np.ones(total, dtype=bool)
+            first[1:] = ids[1:] != ids[:-1]
+            at = np.flatnonzero(first)
+            return ids[at].astype(np.int32), np.add.reduceat(weights, at), None
+        summed = np.bincount(ids, weights, minlength=self.documents)
+        found = np.flatnonzero(summed)
         return found.astype(np.int32), summed[found], None
