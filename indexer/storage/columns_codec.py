@@ -19,7 +19,6 @@ the index; an index written before it keeps its W3 segments.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import numpy as np
@@ -65,16 +64,60 @@ class ColumnsCodec(W3Codec):
 
 
 class ColumnTermInfo(TermInfo):
-    """A term's statistics, as Whoosh's term table would hold them (lengths and weights through its float and byte codes)."""
+    """A term's statistics, as Whoosh's term table would hold them (its total and largest weight
+    as 32-bit floats, its lengths through the one-byte code), each worked out when asked: most
+    callers want only the document frequency (a prefix's words, their cost)."""
 
-    def __init__(self, ids, weights, lengths):
-        present = lengths[ids]
-        present = present[present > 0]
-        # W3TermInfo keeps the total and the largest weight as 32-bit floats.
-        super().__init__(weight=float(np.float32(math.fsum(weights))), df=len(ids),
-                         minlength=float(present.min()) if len(present) else 0,
-                         maxlength=float(lengths[ids].max()), maxweight=float(np.float32(weights.max())),
-                         minid=int(ids[0]), maxid=int(ids[-1]))
+    def __init__(self, field, i: int, field_lengths):
+        self._field, self._i, self._field_lengths = field, i, field_lengths
+        self._read = None
+
+    def _postings(self):
+        if self._read is None:
+            ids, weights, _ = self._field.read_at(self._i)
+            self._read = ids, weights
+        return self._read
+
+    def doc_frequency(self):
+        return self._field.posting_count(self._i)
+
+    def weight(self):
+        return self._field.total_weight(self._i)
+
+    def max_weight(self):
+        return float(np.float32(self._postings()[1].max()))
+
+    def min_length(self):
+        lengths = self._field_lengths()[self._postings()[0]]
+        present = lengths[lengths > 0]
+        return float(present.min()) if len(present) else 0
+
+    def max_length(self):
+        return float(self._field_lengths()[self._postings()[0]].max())
+
+    # Whoosh's MultiReader moves a segment's term information to its place in the index
+    # through these attributes (reading.combine_terminfos).
+    @property
+    def _minid(self):
+        return self.__dict__["minid"] if "minid" in self.__dict__ else int(self._postings()[0][0])
+
+    @_minid.setter
+    def _minid(self, value):
+        self.__dict__["minid"] = value
+
+    @property
+    def _maxid(self):
+        return self.__dict__["maxid"] if "maxid" in self.__dict__ else int(self._postings()[0][-1])
+
+    @_maxid.setter
+    def _maxid(self, value):
+        self.__dict__["maxid"] = value
+
+    def min_id(self):
+        return self._minid
+
+    def max_id(self):
+        return self._maxid
 
 
 class ColumnsTermsReader(base.TermsReader):
@@ -132,12 +175,12 @@ class ColumnsTermsReader(base.TermsReader):
 
     # -- one term
 
-    def _postings(self, fieldname, tbytes, missing=TermNotFound):
+    def _term(self, fieldname, tbytes, missing=TermNotFound) -> int:
         # Whoosh's term reader raises TermNotFound for a term's information, KeyError for its statistics.
-        found = self._columns(fieldname).read(tbytes, positions=False)
-        if found is None:
+        i = self._columns(fieldname).term_index(tbytes)
+        if i is None or not self._columns(fieldname).posting_count(i):
             raise missing(f"No term {fieldname}:{tbytes!r}")
-        return found[0], found[1]
+        return i
 
     def _field_lengths(self, fieldname) -> np.ndarray:
         """Each document's length in the field, as Whoosh decodes its one-byte code."""
@@ -150,25 +193,23 @@ class ColumnsTermsReader(base.TermsReader):
                 perdoc.close()
         return self._lengths[fieldname]
 
+    def _term_info(self, fieldname, i):
+        return ColumnTermInfo(self._columns(fieldname), i, lambda: self._field_lengths(fieldname))
+
     def term_info(self, fieldname, tbytes):
         if self._columns(fieldname) is None:
             return self._whoosh.term_info(fieldname, tbytes)
-        ids, weights = self._postings(fieldname, tbytes)
-        return ColumnTermInfo(ids, weights, self._field_lengths(fieldname))
+        return self._term_info(fieldname, self._term(fieldname, tbytes))
 
     def frequency(self, fieldname, tbytes):
         if self._columns(fieldname) is None:
             return self._whoosh.frequency(fieldname, tbytes)
-        return float(np.float32(math.fsum(self._postings(fieldname, tbytes, KeyError)[1])))
+        return self._columns(fieldname).total_weight(self._term(fieldname, tbytes, KeyError))
 
     def doc_frequency(self, fieldname, tbytes):
-        field = self._columns(fieldname)
-        if field is None:
+        if self._columns(fieldname) is None:
             return self._whoosh.doc_frequency(fieldname, tbytes)
-        i = field.term_index(tbytes)
-        if i is None:
-            raise KeyError(f"No term {fieldname}:{tbytes!r}")
-        return field.posting_count(i)
+        return self._columns(fieldname).posting_count(self._term(fieldname, tbytes, KeyError))
 
     def matcher(self, fieldname, tbytes, format_, scorer=None):
         field = self._columns(fieldname)
@@ -184,7 +225,7 @@ class ColumnsTermsReader(base.TermsReader):
         else:
             # Whoosh's Frequency value is the count, which the weight is (every token weighs 1).
             values = [pack_uint(int(w)) for w in weights]
-        info = ColumnTermInfo(ids, weights, self._field_lengths(fieldname))
+        info = self._term_info(fieldname, field.term_index(tbytes))
         return ListMatcher(ids.tolist(), weights.tolist(), values, format_, scorer=scorer,
                            term=(fieldname, tbytes), terminfo=info)
 

@@ -377,7 +377,21 @@ class _FieldColumns:
 
     def posting_count(self, i: int) -> int:
         starts = self.arrays["posting_starts"]
-        return int(starts[i + 1] - starts[i])
+        return int(starts[i + 1]) - int(starts[i])
+
+    def total_weight(self, i: int) -> float:
+        """The sum of a term's weights, as Whoosh's term table keeps it (a 32-bit float)."""
+        if "weights" not in self.arrays and "position_starts" in self.arrays:
+            starts = self.arrays["position_starts"]  # the weights are the counts of positions
+            return float(np.float32(int(starts[i + 1]) - int(starts[i])))
+        starts = self.arrays["posting_starts"]
+        return float(np.float32(self.weights[int(starts[i]):int(starts[i + 1])].sum(dtype=np.float64)))
+
+    def read_at(self, i: int):
+        """(document numbers, weights float64, None) of the ``i``-th term."""
+        starts = self.arrays["posting_starts"]
+        a, b = int(starts[i]), int(starts[i + 1])
+        return self.arrays["ids"][a:b], self.weights[a:b].astype(np.float64), None
 
     def read(self, btext: bytes, positions: bool, grouped: bool = False):
         """(document numbers, weights float64, (document, position) keys if asked) of a term, or None;

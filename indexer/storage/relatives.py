@@ -18,9 +18,8 @@ The maps are made from each distinct exact term once, not from each token.
 
 from __future__ import annotations
 
+from array import array
 from functools import lru_cache
-from itertools import groupby
-from operator import itemgetter
 
 import numpy as np
 from whoosh.analysis.acore import unstopped
@@ -76,7 +75,9 @@ class RelativesBuilder:
         self.settings = settings
         self.documents = documents
         self.kinds = {getattr(fields, kind): kind for kind in DERIVED_KINDS}
-        self._pairs = {field: [] for field in self.kinds}  # (relative, exact term index)
+        # Each relative's number, and the (relative number, exact term index) pairs, as arrays.
+        self._numbers = {field: {} for field in self.kinds}
+        self._pairs = {field: (array("i"), array("i")) for field in self.kinds}
         self._lengths = {field: np.zeros(documents, dtype=np.int64) for field in self.kinds}
         self._terms = 0
 
@@ -85,9 +86,14 @@ class RelativesBuilder:
         numbers, occurrences, and postings per term."""
         for field, kind in self.kinds.items():
             made = [relatives_of(w.decode("utf-8"), kind, self.settings) for w in words]
-            pairs = self._pairs[field]
+            numbers, (relative_of, member) = self._numbers[field], self._pairs[field]
             for at, relatives in enumerate(made, self._terms):
-                pairs.extend((r.encode("utf-8"), at) for r in relatives)
+                for relative in relatives:
+                    number = numbers.get(relative)
+                    if number is None:
+                        number = numbers[relative] = len(numbers)
+                    relative_of.append(number)
+                    member.append(at)
             per_term = np.fromiter(map(len, made), dtype=np.int64, count=len(made))
             # A document's length in the virtual field: each token counts once per relative it has.
             self._lengths[field] += np.bincount(ids, np.repeat(per_term, sizes) * counts,
@@ -100,19 +106,21 @@ class RelativesBuilder:
         and each document's length code ("lengths")."""
         from .posting_columns import starts  # the columns' own offsets (that module imports this one)
 
-        for field, pairs in self._pairs.items():
-            pairs.sort()
-            relatives, counts = [], []
-            for relative, group in groupby(pairs, key=itemgetter(0)):
-                relatives.append(relative)
-                counts.append(sum(1 for _ in group))
-            members = np.fromiter((at for _, at in pairs), dtype=np.int32, count=len(pairs))
+        for field, numbers in self._numbers.items():
+            encoded = [relative.encode("utf-8") for relative in numbers]
+            order = sorted(range(len(encoded)), key=encoded.__getitem__)
+            rank = np.empty(len(order), dtype=np.int64)
+            rank[order] = np.arange(len(order))
+            relative_of, member = (np.frombuffer(a, dtype=np.int32) if len(a) else np.zeros(0, np.int32)
+                                   for a in self._pairs[field])
+            key = rank[relative_of]
+            members = member[np.lexsort((member, key))]  # by relative, then exact term
             lengths = self._lengths[field]
             yield field, {
-                "terms": np.frombuffer(b"".join(relatives), dtype=np.uint8),
-                "term_starts": starts([len(r) for r in relatives]),
-                "member_starts": starts(counts),
-                "members": members,
+                "terms": np.frombuffer(b"".join(encoded[i] for i in order), dtype=np.uint8),
+                "term_starts": starts([len(encoded[i]) for i in order]),
+                "member_starts": starts(np.bincount(key, minlength=len(order))),
+                "members": members.astype(np.int32),
                 "lengths": length_codes(lengths),
             }, int(lengths.sum())
 
