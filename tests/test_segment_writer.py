@@ -78,10 +78,11 @@ def whoosh_built(tmp_path_factory):
     return _build(tmp_path_factory.mktemp("whoosh") / "ix", _documents(), writing.SegmentWriter)
 
 
-@pytest.mark.parametrize("sorted_at_once", [50, 1 << 22])
-def test_one_writer_writes_what_whoosh_writes(tmp_path, whoosh_built, monkeypatch, sorted_at_once):
-    # A field's occurrences sorted in runs of whole terms (many runs, then one).
+@pytest.mark.parametrize("sorted_at_once, tokens_at_once", [(50, 70), (1 << 22, 1 << 23)])
+def test_one_writer_writes_what_whoosh_writes(tmp_path, whoosh_built, monkeypatch, sorted_at_once, tokens_at_once):
+    # A field's occurrences sorted in runs of whole terms, its tokens scanned in blocks (many of each, then one).
     monkeypatch.setattr(inversion, "SORTED_AT_ONCE", sorted_at_once)
+    monkeypatch.setattr(inversion, "TOKENS_AT_ONCE", tokens_at_once)
     built = []
     ix = _build(tmp_path / "ix", _documents(), lambda ix: built.append(segment_writer.SegmentWriter(ix)) or built[0])
     assert built[0].inverter is not None  # the scored fields made from token numbers (inversion.py)

@@ -232,8 +232,9 @@ class Inverter:
             has = sizes > slot
             ranks[has] = rank[members[firsts[has] + slot]]
             slots.append(ranks)
-            found = ranks[tokens]
-            per_rank += np.bincount(found[found >= 0], minlength=len(rank))
+            for at in range(0, len(tokens), TOKENS_AT_ONCE):
+                found = ranks[tokens[at:at + TOKENS_AT_ONCE]]
+                per_rank += np.bincount(found[found >= 0], minlength=len(rank))
         token_starts = np.cumsum(counts, dtype=np.int64) - counts  # where each document's tokens start
         return (tokens, docs, token_starts), slots, per_rank
 
@@ -243,17 +244,21 @@ class Inverter:
         tokens, docs, token_starts = tokens
         parts = []
         for ranks in slots:
-            found = ranks[tokens]
-            at = np.flatnonzero((found >= lo) & (found < hi))  # token numbers, in document order
-            document = np.searchsorted(token_starts, at, side="right") - 1
-            parts.append((found[at], docs[document], (at - token_starts[document]).astype(np.int32)))
+            # A block of tokens at a time, so what is made meanwhile is a block's, not the segment's.
+            blocks = []
+            for start in range(0, len(tokens), TOKENS_AT_ONCE):
+                found = ranks[tokens[start:start + TOKENS_AT_ONCE]]
+                at = np.flatnonzero((found >= lo) & (found < hi))
+                chosen = found[at]
+                at += start  # token numbers, in document order
+                document = np.searchsorted(token_starts, at, side="right") - 1
+                blocks.append((chosen, docs[document], (at - token_starts[document]).astype(np.int32)))
+            parts.append(_joined(blocks))
         if pooled is not None:
             chosen = (pooled[0] >= lo) & (pooled[0] < hi)
             parts.append(tuple(a[chosen] for a in pooled))
-        if len(parts) == 1:
-            return (*parts[0], True)
         # A term may be one token's first stem and another's second, or come from a merged segment.
-        return (*(np.concatenate([part[i] for part in parts]) for i in range(3)), False)
+        return (*_joined(parts), len(parts) == 1)
 
     def _pooled_occurrences(self, fieldname: str, rank: np.ndarray):
         """(ranks, documents, positions) of the occurrences handed over whole, or None."""
@@ -263,8 +268,19 @@ class Inverter:
         terms, docs, positions = (np.frombuffer(a, dtype=np.int32) for a in pooled)
         return rank[terms], docs, positions
 
-# Occurrences sorted at once when a field's postings are made (about 40 bytes each meanwhile).
+def _joined(parts):
+    """(ranks, documents, positions) arrays of several parts end to end."""
+    if len(parts) == 1:
+        return parts[0]
+    if not parts:
+        return (np.zeros(0, np.int32),) * 3
+    return tuple(np.concatenate([part[i] for part in parts]) for i in range(3))
+
+
+# Occurrences sorted at once when a field's postings are made (about 60 bytes each meanwhile),
+# and tokens scanned at once for them.
 SORTED_AT_ONCE = 1 << 22
+TOKENS_AT_ONCE = 1 << 23
 
 
 def _postings(key, docs, positions, words, positional: bool, batch: int, ordered: bool):
