@@ -1,22 +1,23 @@
-"""Whoosh's segment writer with a postings pool that keeps each term's postings together.
+"""Whoosh's segment writers, the scored fields inverted with numpy and written once.
 
-Whoosh's SegmentWriter sends every posting through an external sort: one
-(field, term, document, weight, value) tuple per posting, sorted, pickled
-one at a time into run files and read back one at a time, merged, and for
-each posting the field length of its document read back from the
-per-document file.  With ten indexed fields that was over half of a rebuild
-(cProfile, 1,000 bench documents).  Documents are numbered in the order they
-are added, so a term's postings arrive in order already: ``TermPool``
-appends them to the term's lists, sorts only the terms, spills runs as
-pickled chunks of whole terms, and the segment is written term by term
-through Whoosh's own field writer, its posting blocks filled a block at a
-time: its files are what Whoosh writes, byte for byte
-(tests/test_segment_writer.py).  The segment's posting columns
-(posting_columns.py) are written from the same postings as it goes.
-Whoosh has no public way to swap its pool (``poolclass`` is accepted and
-ignored), hence the subclasses.
+In an index folder a segment is written with ColumnsCodec (columns_codec.py):
+its scored fields' postings are made by an Inverter from each document's
+token numbers (inversion.py) and written only as posting columns
+(posting_columns.py), which Whoosh reads through the codec.
+
+What still goes through Whoosh's pool (the ``id`` field, and every field
+when a writer uses Whoosh's own codec, as in memory) goes through
+``TermPool``.  Whoosh's SegmentWriter sends every posting through an
+external sort: one tuple per posting, pickled one at a time into run files,
+merged, each posting's field length read back per document.  Documents are
+numbered in the order they are added, so a term's postings arrive in order
+already: ``TermPool`` appends them to the term's lists, sorts only the terms,
+spills runs as pickled chunks of whole terms, and the segment is written
+term by term through Whoosh's own field writer, a block at a time: with
+Whoosh's codec its files are what Whoosh writes, byte for byte
+(tests/test_segment_writer.py).  Whoosh has no public way to swap its pool
+(``poolclass`` is accepted and ignored), hence the subclasses.
 """
-
 from __future__ import annotations
 
 import heapq
