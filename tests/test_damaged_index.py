@@ -68,41 +68,24 @@ def meta_not_json(index):
     return [f"{gen.name}/meta.json is not JSON"]
 
 
-def toc_deleted(index):
-    toc = _one(_generation(index), ".toc")
-    toc.unlink()
-    return [f"{toc.name} is missing"]
+def _file_damage(name: str, suffix: str, how: str):
+    """A damage to the generation's one file ending in ``suffix``: deleted, or cut to half its size."""
+    def damage(index):
+        path = _one(_generation(index), suffix)
+        if how == "missing":
+            path.unlink()
+        else:
+            _cut_to_half(path)
+        return [f"{path.name} is {how}"]
+
+    damage.__name__ = f"{name}_{'deleted' if how == 'missing' else 'truncated'}"
+    return damage
 
 
-def toc_truncated(index):
-    toc = _one(_generation(index), ".toc")
-    _cut_to_half(toc)
-    return [f"{toc.name} is truncated"]
-
-
-def segment_deleted(index):
-    seg = _one(_generation(index), ".seg")
-    seg.unlink()
-    return [f"{seg.name} is missing"]
-
-
-def segment_truncated(index):
-    seg = _one(_generation(index), ".seg")
-    _cut_to_half(seg)
-    return [f"{seg.name} is truncated"]
-
-
-def columns_deleted(index):
-    # The posting columns hold the roots and 4-grams (relatives.py): the index is not whole without them.
-    columns = _one(_generation(index), ".postings")
-    columns.unlink()
-    return [f"{columns.name} is missing"]
-
-
-def columns_truncated(index):
-    columns = _one(_generation(index), ".postings")
-    _cut_to_half(columns)
-    return [f"{columns.name} is truncated"]
+toc_deleted, toc_truncated = (_file_damage("toc", ".toc", how) for how in ("missing", "truncated"))
+segment_deleted, segment_truncated = (_file_damage("segment", ".seg", how) for how in ("missing", "truncated"))
+# The posting columns hold the scored fields' postings and the roots and 4-grams (columns_codec.py, relatives.py).
+columns_deleted, columns_truncated = (_file_damage("columns", ".postings", how) for how in ("missing", "truncated"))
 
 
 DAMAGES = [current_not_utf8, meta_not_json, toc_deleted, toc_truncated, segment_deleted, segment_truncated,

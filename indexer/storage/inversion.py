@@ -60,18 +60,11 @@ class _Terms:
         self.members = array("i")  # the term numbers of each token, one token after another
         self.sizes = array("i")  # terms per token
 
-    def learn(self, token: str) -> int:
-        """Adds a new token's terms; returns how many it has."""
+    def learn(self, token: str) -> None:
+        """Adds a new token's terms."""
         made = [t.text for t in unstopped(self.analyzer(token, mode="index"))]
-        ids = self.ids
-        for text in made:
-            number = ids.get(text)
-            if number is None:
-                number = ids[text] = len(self.words)
-                self.words.append(text)
-            self.members.append(number)
+        self.members.extend(map(self.term_number, made))
         self.sizes.append(len(made))
-        return len(made)
 
     def term_number(self, text: str) -> int:
         number = self.ids.get(text)
@@ -219,11 +212,8 @@ class Inverter:
         """The field's kept tokens with their documents' starts, each distinct token's term ranks by
         slot (its first term, its second ...; -1 for none) and the occurrences of each rank."""
         key = _SCOPE_OF.get(fieldname, fieldname)
-        kept = [np.frombuffer(a, dtype=np.int32) if len(a) else np.zeros(0, np.int32)
-                for a in self._texts.get(key, (array("i"),) * 3)]
-        tokens, docs, counts = kept
-        sizes = np.frombuffer(table.sizes, dtype=np.int32) if len(table.sizes) else np.zeros(0, np.int32)
-        members = np.frombuffer(table.members, dtype=np.int32) if len(table.members) else np.zeros(0, np.int32)
+        tokens, docs, counts = map(int32s, self._texts.get(key, (array("i"),) * 3))
+        sizes, members = int32s(table.sizes), int32s(table.members)
         firsts = np.cumsum(sizes, dtype=np.int64) - sizes
         per_rank = np.zeros(len(rank), dtype=np.int64)
         slots = []
@@ -265,8 +255,14 @@ class Inverter:
         pooled = self._pooled.get(fieldname)
         if pooled is None:
             return None
-        terms, docs, positions = (np.frombuffer(a, dtype=np.int32) for a in pooled)
+        terms, docs, positions = map(int32s, pooled)
         return rank[terms], docs, positions
+
+
+def int32s(values: array) -> np.ndarray:
+    """An ``array("i")`` as a numpy array, without a copy."""
+    return np.frombuffer(values, dtype=np.int32) if len(values) else np.zeros(0, np.int32)
+
 
 def _joined(parts):
     """(ranks, documents, positions) arrays of several parts end to end."""

@@ -399,21 +399,21 @@ class _FieldColumns:
         i = self._terms.index(btext)
         if i is None:
             return None
-        arrays = self.arrays
-        a, b = int(arrays["posting_starts"][i]), int(arrays["posting_starts"][i + 1])
-        if a == b:
+        ids, weights, _ = self.read_at(i)
+        if not len(ids):
             return None
-        ids = arrays["ids"][a:b]
         keys = None
+        arrays = self.arrays
         if positions and "positions" in arrays:
+            a = int(arrays["posting_starts"][i])
             c, d = int(arrays["position_starts"][i]), int(arrays["position_starts"][i + 1])
-            counts, where = arrays["counts"][a:b], arrays["positions"][c:d]
+            counts, where = arrays["counts"][a:a + len(ids)], arrays["positions"][c:d]
             if grouped:
                 keys = np.split(where.astype(np.int64), np.cumsum(counts)[:-1].astype(np.int64))
                 keys = [k.tolist() for k in keys]
             else:
                 keys = position_keys(ids, counts, where)
-        return ids, self.weights[a:b].astype(np.float64), keys
+        return ids, weights, keys
 
 
 class _Terms:

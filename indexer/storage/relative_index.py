@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .columns_codec import folder_of_storage
 from .posting_columns import SegmentColumns
 
 _ATTRIBUTE = "_arabic_relatives"
@@ -92,10 +93,7 @@ def of(reader) -> IndexRelatives | None:
 def folder_of(reader) -> Path | None:
     """The folder of the index ``reader`` reads, found through its segments' storage."""
     for leaf, _ in reader.leaf_readers():
-        storage = getattr(leaf, "_storage", None)
-        # A compound segment is read through an overlay of its file and the index's folder.
-        storage = getattr(storage, "b", storage)
-        folder = getattr(storage, "folder", None)
+        folder = folder_of_storage(getattr(leaf, "_storage", None))
         if folder is not None:
-            return Path(folder)
+            return folder
     return None

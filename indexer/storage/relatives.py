@@ -26,6 +26,7 @@ from whoosh.analysis.acore import unstopped
 from whoosh.util.numeric import _length_byte_cache
 
 from ..analysis.chain import AnalysisSettings, gram_analyzer, root_analyzer
+from .inversion import int32s
 from .schema import DERIVED_KINDS, TEXT_FIELDS, FieldSet
 
 # Whoosh keeps a field's length per document as one byte, a lossy code: the
@@ -111,8 +112,7 @@ class RelativesBuilder:
             order = sorted(range(len(encoded)), key=encoded.__getitem__)
             rank = np.empty(len(order), dtype=np.int64)
             rank[order] = np.arange(len(order))
-            relative_of, member = (np.frombuffer(a, dtype=np.int32) if len(a) else np.zeros(0, np.int32)
-                                   for a in self._pairs[field])
+            relative_of, member = map(int32s, self._pairs[field])
             key = rank[relative_of]
             members = member[np.lexsort((member, key))]  # by relative, then exact term
             lengths = self._lengths[field]
@@ -178,8 +178,8 @@ class DerivedColumns:
         source = self.source
         starts = source.arrays["posting_starts"]
         if len(members) == 1:  # most roots and 4-grams have one exact term: its postings as they are
-            a, b = int(starts[members[0]]), int(starts[members[0] + 1])
-            return (source.arrays["ids"][a:b], source.weights[a:b].astype(np.float64), None) if a < b else None
+            found = source.read_at(int(members[0]))
+            return found if len(found[0]) else None
         # Every member's postings gathered with one index array, not a slice per member (a 4-gram
         # may have hundreds): each member's run of positions, start + 0, 1, ...
         firsts = starts[members].astype(np.int64)  # offsets may be kept in 32 bits

@@ -350,13 +350,11 @@ class _TermPooled:
         try:
             fields = written_fields(self.fieldwriter, self.schema, lengths, self.pool.terms(), columns_only)
             folder = getattr(self.storage, "folder", None)
-            if folder is None:
-                for _, batches in fields:
+            if folder is None or self.inverter is not None:
+                for _, batches in fields:  # Whoosh's files written as the pool's terms are read
                     deque(batches, maxlen=0)
-            else:
+            if folder is not None:
                 if self.inverter is not None:
-                    for _, batches in fields:  # the fields Whoosh writes (the document ids)
-                        deque(batches, maxlen=0)
                     fields = [(name, self.inverter.postings(name)) for name in self.inverter.fields()]
                 else:
                     fields = _column_fields(fields, self.schema)
