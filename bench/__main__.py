@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from indexer import update
 from indexer.storage.generations import current_generation
 
 from . import corpus as corpus_mod
-from . import incremental, indexing, latency, lucene
+from . import duplicates, incremental, indexing, latency, lucene
 from .load import answered_queries, load_test
 from .queries import adversarial_queries, make_queries
 from .report import PROJECT, table, write_section
@@ -36,8 +37,11 @@ QUERIES = 500
 
 def prepare_corpus(documents: int, text: list[Path], seed: int) -> Path:
     out = WORK / f"corpus-{documents}-seed{seed}"
-    if not (out / corpus_mod.MANIFEST).exists():
+    manifest = out / corpus_mod.MANIFEST
+    if not manifest.exists() or json.loads(manifest.read_text(encoding="utf-8")).get("format") != corpus_mod.FORMAT:
         print(f"making {documents} documents in {out} …", flush=True)
+        shutil.rmtree(out, ignore_errors=True)  # an older corpus, and its index, made anew
+        shutil.rmtree(index_path(out), ignore_errors=True)
         corpus_mod.make_corpus([PROJECT / "seeds", *text], out, documents, seed=seed, progress=True)
     return out
 
@@ -152,6 +156,11 @@ def cmd_queries(args) -> int:
         rows.append(["with snippets for the 10 hits shown" if snippets else "without snippets", r["queries"],
                      r["found"], r["refused"], f"{r['median_ms']:.1f}", f"{r['p95_ms']:.1f}", f"{r['p99_ms']:.1f}",
                      f"{r['max_ms']:.0f}", f"{r['mean_ms']:.1f}"])
+    narrowed = latency.measure(index, queries, True, latency.archive_filters(queries, list(corpus_mod.SOURCES)))
+    print(f"  snippets=True, half of them narrowed or sorted: {narrowed}", flush=True)
+    rows.append(["with snippets, one in two narrowed by source or year, or newest first", narrowed["queries"],
+                 narrowed["found"], narrowed["refused"], f"{narrowed['median_ms']:.1f}", f"{narrowed['p95_ms']:.1f}",
+                 f"{narrowed['p99_ms']:.1f}", f"{narrowed['max_ms']:.0f}", f"{narrowed['mean_ms']:.1f}"])
     peer = None
     if args.lucene:
         print(f"{QUERIES} queries on Lucene …", flush=True)
@@ -163,7 +172,9 @@ def cmd_queries(args) -> int:
     body = (manifest_line(corpus)
             + f"\n{QUERIES} realistic queries (1 to 4 words as they stand in the documents; 10% phrases, 10% "
               "prefixes, 10% with diacritics, 5% with a bare alef), the first page of 10 results each, in one "
-              "process with the index opened once, after 20 queries of warm-up.\n\n"
+              "process with the index opened once, after 20 queries of warm-up. Every search counts its "
+              "matches by source and year and folds syndicated copies; the last row also narrows one query in "
+              "two (a source, two sources, a year) or sorts it newest first.\n\n"
             + table(["", "queries", "found something", "refused (400)", "median ms", "p95 ms", "p99 ms",
                      "max ms", "mean ms"], rows)
             + (lucene.queries_note(peer, measured[False]) if args.lucene else "")
@@ -213,6 +224,28 @@ def cmd_update(args) -> int:
               f"{r['seconds']:.1f} s, against {meta['seconds']:.0f} s for the rebuild that made the index "
               f"({meta['seconds'] / r['seconds']:.0f} times as long).\n")
     return _report(f"update-{args.documents}", f"Incremental update, {args.documents:,} documents", body)
+
+
+def cmd_duplicates(args) -> int:
+    """The near-duplicate rule on labelled pairs of real text, and what signatures add to a rebuild."""
+    jsonl = [path for path in args.text if path.suffix == ".jsonl"]
+    r = duplicates.measure(jsonl)
+    rows = [[kind, f"{hit}/{n}", f"{hit / n:.0%}"] for kind, (hit, n) in r["kinds"].items()]
+    corpus = prepare_corpus(args.documents, args.text, args.seed)
+    timing = indexing.measure_signatures(corpus, WORK)
+    added = timing["with"] / timing["without"] - 1
+    body = (f"Pairs made from {r['stories']} paragraphs of {', '.join(p.name for p in jsonl)} "
+            f"(bench/duplicates.py): {r['pairs']} pairs. The rule: signatures of {r['permutations']} MinHash "
+            f"values over three-word shingles, {r['bands']} bands of {r['rows']}, folded at an estimated "
+            f"Jaccard similarity of {r['threshold']}.\n\n"
+            f"Precision {r['precision']:.3f}, recall {r['recall']:.3f}.\n\n"
+            + table(["pair", "folded", "share"], rows)
+            + "\n" + manifest_line(corpus)
+            + f"\nRebuild with signatures {timing['with']:.1f} s, without (`--no-signatures`) "
+              f"{timing['without']:.1f} s, one after the other with {timing['procs']} writer processes: "
+              f"signatures add {added:.0%}.\n")
+    return _report(f"duplicates-{args.documents}", f"Near-duplicates, and their cost at {args.documents:,} documents",
+                   body)
 
 
 def cmd_all(args) -> int:
@@ -281,6 +314,7 @@ def main(argv=None) -> int:
         ("queries", cmd_queries, "query latency without and with snippets", [lucene_options]),
         ("update", cmd_update, "`update` after some files changed", [update_options]),
         ("load", cmd_load, "the JSON endpoint under gunicorn, driven by wrk", [load_options]),
+        ("duplicates", cmd_duplicates, "the near-duplicate rule on labelled pairs, and its cost", []),
         ("all", cmd_all, "index, queries, update and load",
          [index_options, lucene_options, update_options, load_options]),
     ):

@@ -8,13 +8,22 @@ another's end) are mixed in at a steady rate from a pool that grows as the corpu
 the vocabulary keeps growing with it as it does in a real archive (Heaps' law)
 instead of stopping at the size of the source text.
 
-Documents are plain-text files (title on the first line), a thousand to a
-folder, and a hidden .manifest.json records how they were made and what they hold.
+Documents are plain-text files (a front-matter block with the document's
+source and date, then its title on the first line), a thousand to a folder,
+and a hidden .manifest.json records how they were made and what they hold.
+Like a news archive, sources are few and uneven (one prints far more than
+another), dates spread over a dozen years, a few documents have none, and one
+in COPY_SHARE is a syndicated copy of a story printed shortly before: the
+same body with a few words changed and perhaps a sentence cut, under its own
+headline, source and date.  The metadata and copies are drawn from a random
+stream of their own, so the text of every document is what it was before
+they were added.
 """
 
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import json
 import math
 import random
@@ -22,6 +31,8 @@ import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from indexer.ingest.metadata import front_matter
 
 
 FILES_PER_FOLDER = 1000
@@ -38,6 +49,14 @@ HARAKAT = re.compile(r"[\u064B-\u0652]")
 # Heaps' law has it for news text (about 40k forms at a million words).
 NEW_WORD_RATE = 0.06
 POOL_FACTOR = 80
+# Bumped when what a corpus holds changes: a corpus of another format is made again.
+FORMAT = 2
+SOURCES = ("وكالة الأنباء العربية", "الجزيرة نت", "سبوتنيك عربي", "الشرق الأوسط", "العربية نت", "بي بي سي عربي",
+           "فرانس 24", "روسيا اليوم", "الأهرام", "الخليج", "القدس العربي", "الوطن")
+FIRST_DAY, LAST_DAY = dt.date(2015, 1, 1).toordinal(), dt.date(2026, 11, 30).toordinal()
+UNDATED_SHARE = 0.03
+COPY_SHARE = 0.05
+RECENT_STORIES = 2000  # a copy is of one of these (syndication follows the story within days)
 
 
 @dataclass
@@ -51,6 +70,10 @@ class Manifest:
     share_with_diacritics: float
     share_with_proclitic: float
     made_up_words: int
+    format: int = 0
+    sources: int = 0
+    copies: int = 0
+    undated: int = 0
 
 
 def read_source_text(paths: list[Path]) -> list[str]:
@@ -70,7 +93,8 @@ def read_source_text(paths: list[Path]) -> list[str]:
                     record = json.loads(line)
                     paragraphs += [record.get(k) or "" for k in ("title", "text")]
         else:
-            paragraphs += file.read_text(encoding="utf-8").splitlines()
+            # Without a front-matter block: its lines are metadata, not text.
+            paragraphs += front_matter(file.read_text(encoding="utf-8"))[1].splitlines()
     return [p for p in paragraphs if p.strip()]
 
 
@@ -152,6 +176,18 @@ def _paragraphs(words: list[str], rng: random.Random) -> str:
     return "\n".join(lines)
 
 
+def _edited(words: list[str], rng: random.Random) -> list[str]:
+    """A syndicated copy of a body: a few words changed, and sometimes its last sentence cut."""
+    words = list(words)
+    for at in rng.sample(range(len(words)), max(1, len(words) // 40)):
+        words[at] = rng.choice(["وقال", "وأضاف", "الذي", "كما", "أيضاً", "حيث", "وقد", "هذا", "بعد", "خلال"])
+    if rng.random() < 0.5:
+        ends = [i for i, w in enumerate(words[:-1]) if SENTENCE_END.search(w)]
+        if ends:
+            words = words[:ends[-1] + 1]
+    return words
+
+
 def document_path(root: Path, n: int) -> Path:
     return root / f"{n // FILES_PER_FOLDER:04d}" / f"doc-{n:07d}.txt"
 
@@ -167,12 +203,30 @@ def make_corpus(source_paths: list[Path], out: Path, documents: int, seed: int =
     if progress:
         from tqdm import tqdm
         numbers = tqdm(numbers, desc="writing documents", unit="doc")
+    archive = random.Random(seed + 1_000_003)  # metadata and copies: a stream apart from the text's
+    recent: list[tuple[list[str], int]] = []  # (body words, day) of the latest stories
+    copies = undated = 0
     for n in numbers:
         title = _title(text, rng)
         body_words = text.words(_body_length(rng))
+        paragraphs = _paragraphs(body_words, rng)
+        source = archive.choices(SOURCES, weights=[1 / (rank + 1) for rank in range(len(SOURCES))])[0]
+        day = archive.randint(FIRST_DAY, LAST_DAY)
+        if recent and archive.random() < COPY_SHARE:
+            original, original_day = archive.choice(recent)
+            body_words = _edited(original, archive)
+            paragraphs = _paragraphs(body_words, archive)
+            day = original_day + archive.randint(0, 3)
+            copies += 1
+        else:
+            recent.append((body_words, day))
+            del recent[:-RECENT_STORIES]
+        dated = archive.random() >= UNDATED_SHARE
+        undated += not dated
+        date_line = f"date: {dt.date.fromordinal(day).isoformat()}\n" if dated else ""
         path = document_path(out, n)
         path.parent.mkdir(parents=True, exist_ok=True)
-        content = f"{title}\n{_paragraphs(body_words, rng)}\n"
+        content = f"---\n{date_line}source: {source}\n---\n{title}\n{paragraphs}\n"
         path.write_text(content, encoding="utf-8")
         size += len(content.encode("utf-8"))
         words = title.split() + body_words
@@ -188,6 +242,7 @@ def make_corpus(source_paths: list[Path], out: Path, documents: int, seed: int =
         share_with_diacritics=round(marked / max(1, sampled), 4),
         share_with_proclitic=round(proclitic / max(1, sampled), 4),
         made_up_words=len(text.made_up),
+        format=FORMAT, sources=len(SOURCES), copies=copies, undated=undated,
     )
     (out / MANIFEST).write_text(json.dumps(asdict(manifest), indent=2), encoding="utf-8")
     return manifest

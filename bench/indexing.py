@@ -93,6 +93,7 @@ def analyze_one(analysis: str, corpus: Path) -> dict:
         started = time.perf_counter()
         texts = (document_fields(doc.title, doc.body) if analysis == "ours"
                  else dict(zip(two_fields, (doc.title, doc.body))))
+        texts = {name: text for name, text in texts.items() if name in schema and schema[name].indexed}
         for name, text in texts.items():
             for _posting in schema[name].index(text):
                 postings += 1
@@ -110,7 +111,8 @@ def run_one(way: str, corpus: Path, out: Path) -> dict:
     else:
         from indexer import rebuild
 
-        documents = rebuild(corpus, out, procs=1 if way == "ours" else os.cpu_count()).documents
+        documents = rebuild(corpus, out, procs=1 if way == "ours" else os.cpu_count(),
+                            signatures=way != "unsigned").documents
     seconds = time.perf_counter() - started
     return {"way": way, "documents": documents, "seconds": seconds, "index_bytes": _dir_bytes(out),
             "peak_rss_mb": _peak_rss_mb()}
@@ -143,3 +145,11 @@ def _in_fresh_process(function: str, name: str, *paths: str) -> dict:
     if done.returncode != 0:
         raise RuntimeError(f"{function} ({name}) failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def measure_signatures(corpus: Path, scratch: Path) -> dict:
+    """A rebuild with a writer per core with near-duplicate signatures and one without,
+    each in a fresh process, one after the other."""
+    signed = measure("ours-parallel", corpus, scratch)
+    unsigned = measure("unsigned", corpus, scratch)
+    return {"with": signed["seconds"], "without": unsigned["seconds"], "procs": os.cpu_count()}

@@ -3,6 +3,8 @@ as the web app does, then every query timed, without and with snippets."""
 
 from __future__ import annotations
 
+import datetime as dt
+import random
 import statistics
 import time
 from pathlib import Path
@@ -10,6 +12,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from indexer import QueryError, SearchEngine
+from indexer.archive.filters import NONE as NO_FILTERS, Filters
 from indexer.search.parse import parse_query
 from indexer.search.ranking import DEFAULT_RANKING
 from indexer.storage.generations import current_generation
@@ -24,18 +27,41 @@ def percentile(sorted_values: list[float], p: float) -> float:
     return sorted_values[min(len(sorted_values) - 1, int(round(p / 100 * (len(sorted_values) - 1))))]
 
 
-def measure(index: Path, queries: list[str], snippets: bool) -> dict:
+def archive_filters(queries: list[str], sources, seed: int = 11) -> list[Filters]:
+    """What an archive's readers add to their words, one query in two: a source (1 in 8),
+    two sources (1 in 8), a year (1 in 8) or newest first (1 in 8); the rest ask nothing more."""
+    rng = random.Random(seed)
+    made = []
+    for n in range(len(queries)):
+        kind = n % 8
+        if kind == 0:
+            made.append(Filters(sources=(rng.choice(sources),)))
+        elif kind == 1:
+            made.append(Filters(sources=tuple(rng.sample(sources, 2))))
+        elif kind == 2:
+            year = rng.randint(2015, 2026)
+            made.append(Filters(date_from=dt.date(year, 1, 1), date_to=dt.date(year, 12, 31)))
+        elif kind == 3:
+            made.append(Filters(sort="newest"))
+        else:
+            made.append(NO_FILTERS)
+    return made
+
+
+def measure(index: Path, queries: list[str], snippets: bool, filters: list[Filters] | None = None) -> dict:
+    """Each query timed in turn; with ``filters``, each with its own (archive_filters)."""
     engine = SearchEngine(index)
-    for query in queries[:WARM_UP]:
+    filters = filters or [NO_FILTERS] * len(queries)
+    for query, narrowed in list(zip(queries, filters))[:WARM_UP]:
         try:
-            engine.search(query, snippets=snippets)
+            engine.search(query, snippets=snippets, filters=narrowed)
         except QueryError:
             pass
     times, refused, found = [], {}, 0
-    for query in queries:
+    for query, narrowed in zip(queries, filters):
         started = time.perf_counter()
         try:
-            page = engine.search(query, snippets=snippets)  # the first page: 10 hits
+            page = engine.search(query, snippets=snippets, filters=narrowed)  # the first page: 10 hits
             found += page.total > 0
         except QueryError as exc:
             refused[exc.code] = refused.get(exc.code, 0) + 1

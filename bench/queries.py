@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from indexer.analysis.normalize import normalize_word
+from indexer.ingest.metadata import front_matter
 from indexer.analysis.stemming import PREFIXES
 from indexer.analysis.stopwords import stop_words
 from indexer.search.parse import MAX_NESTING, MAX_PREFIX_TERMS, MAX_TERMS
@@ -35,7 +36,7 @@ def make_queries(documents: list[Path], count: int, seed: int = 7) -> list[str]:
     queries: list[str] = []
     lengths, weights = zip(*WORDS_PER_QUERY)
     while len(queries) < count:
-        words = WORD.findall(rng.choice(documents).read_text(encoding="utf-8"))
+        words = WORD.findall(front_matter(rng.choice(documents).read_text(encoding="utf-8"))[1])
         n = rng.choices(lengths, weights)[0]
         if len(words) < n:
             continue

@@ -11,6 +11,7 @@ from pathlib import Path
 from html import unescape
 
 from .analysis.chain import AnalysisSettings
+from .archive.filters import SORTS, check_filters
 from .ingest.build import RebuildError, rebuild, update
 from .quality.evaluate import CONFIGS, DatasetError, evaluate
 from .paths import DEFAULT_INDEX, DEFAULT_SOURCE
@@ -31,7 +32,8 @@ def _terminal_text(html: str, color: bool) -> str:
 
 def cmd_rebuild(args) -> int:
     settings = AnalysisSettings(stemmer=args.stemmer, stop_list=args.stop_list)
-    report = rebuild(args.source, args.index, settings, progress=not args.quiet, procs=args.procs)
+    report = rebuild(args.source, args.index, settings, progress=not args.quiet, procs=args.procs,
+                     signatures=args.signatures)
     print(report.summary())
     return 0
 
@@ -43,19 +45,31 @@ def cmd_update(args) -> int:
 
 def cmd_search(args) -> int:
     engine = SearchEngine(args.index)
-    page = engine.search(args.query, page=args.page, per_page=args.limit)
+    filters = check_filters(args.source or (), args.date_from, args.date_to, args.sort)
+    page = engine.search(args.query, page=args.page, per_page=args.limit, filters=filters, explain=args.explain)
     if args.json:
         print(json.dumps(page.to_json(), ensure_ascii=False, indent=2))
         return 0
     color = sys.stdout.isatty()
     note = " (no document has every word; showing documents with any of them)" if page.relaxed else ""
-    print(f"{page.total} result(s) for {args.query!r} in {page.took_ms:.1f} ms{note}")
+    copies = f" ({page.documents} documents with copies)" if page.documents != page.total else ""
+    print(f"{page.total} result(s){copies} for {args.query!r} in {page.took_ms:.1f} ms{note}")
     if page.suggestions:
         print("did you mean: " + " | ".join(page.suggestions))
+    for name in ("source", "year"):
+        if page.facets[name]:
+            print(f"{name}: " + ", ".join(f"{f['value']} ({f['count']})" for f in page.facets[name]))
     first = (page.page - 1) * page.per_page
     for rank, hit in enumerate(page.hits, first + 1):
-        print(f"\n{rank}. {_terminal_text(hit.title_html, color)}  [{hit.id}]  score {hit.score:.3f}")
+        about = "  ".join(x for x in (hit.source, hit.date) if x)
+        print(f"\n{rank}. {_terminal_text(hit.title_html, color)}  [{hit.id}]  score {hit.score:.3f}"
+              + (f"  {about}" if about else ""))
         print("   " + _terminal_text(hit.snippet, color))
+        for reason in hit.explain or ():
+            print(f"   why: {reason.word} -> {reason.form} ({reason.field}, {reason.how}, {reason.score:.3f})")
+        if hit.duplicate_count:
+            print(f"   {hit.duplicate_count} near-cop{'y' if hit.duplicate_count == 1 else 'ies'}: "
+                  + ", ".join(c.id for c in hit.duplicates))
     return 0
 
 
@@ -99,6 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="Arabic stop list left out of the stemmed fields")
     p.add_argument("--procs", type=int, default=None,
                    help="writer processes (default: every core from 2,000 files, else one)")
+    p.add_argument("--no-signatures", dest="signatures", action="store_false",
+                   help="leave out near-duplicate signatures: copies of a story are not folded")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_rebuild)
 
@@ -112,6 +128,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query")
     p.add_argument("--limit", type=int, default=DEFAULT_PER_PAGE, help="results per page")
     p.add_argument("--page", type=int, default=1)
+    p.add_argument("--source", action="append", metavar="NAME",
+                   help="only documents from this source (repeat for several)")
+    p.add_argument("--date-from", metavar="YYYY-MM-DD", help="only documents dated on or after this day")
+    p.add_argument("--date-to", metavar="YYYY-MM-DD", help="only documents dated on or before this day")
+    p.add_argument("--sort", choices=SORTS, default="relevance",
+                   help="relevance, newest or oldest (documents without a date last)")
+    p.add_argument("--explain", action="store_true", help="say why each result matched")
     p.add_argument("--json", action="store_true", help="print the JSON the web API returns")
     p.set_defaults(func=cmd_search)
 

@@ -14,26 +14,44 @@ from dataclasses import dataclass, field
 from heapq import heapify, heappush, heapreplace
 from pathlib import Path
 
+import numpy as np
 from whoosh import collectors, index as whoosh_index
 
 from .analysis.chain import AnalysisSettings, warm_up
+from .archive.arrange import Arranged, arrange
+from .archive.attributes import Attributes, read_attributes
+from .archive.filters import NONE as NO_FILTERS, Filters
 from .analysis.stemming import DEFAULT_STEMMER
 from .analysis.stopwords import DEFAULT_STOP_LIST
 from .search.parse import ALL_SCOPES, MatchTerms, ParsedQuery, QueryError, parse_query
 from .search.ranking import ALL_WORDS_TIER, DEFAULT_RANKING, Ranking
 from .search.suggest import suggestions
 from .search.term_at_a_time import PostingsCache, Ranked, TermAtATime
+from .snippets.explain import Reason, explain as explain_matches
 from .snippets.highlight import highlight_all, snippet
 from .storage import generations
 from .storage import relative_index
 from .storage.columns_codec import MissingColumns
 from .storage.id_order import id_ranks
 from .storage.relative_index import IndexRelatives
-from .storage.schema import ANALYSIS_VERSION, TEXT_FIELDS
+from .storage.schema import ANALYSIS_VERSION, TEXT_FIELDS, shown_body
 
 MAX_PAGE = 100
 MAX_PER_PAGE = 50
 DEFAULT_PER_PAGE = 10
+# Copies listed under one result; the rest are counted.
+MAX_COPIES_LISTED = 20
+
+
+@dataclass
+class Copy:
+    """A near-copy of a result, folded under it."""
+
+    id: str
+    title: str
+    source: str | None
+    date: str | None
+    url: str | None
 
 
 @dataclass
@@ -47,6 +65,10 @@ class Hit:
     url: str | None
     date: str | None
     source: str | None
+    duplicates: list[Copy] = field(default_factory=list)
+    duplicate_count: int = 0
+    # Why it matched (snippets/explain.py), when asked for.
+    explain: list[Reason] | None = None
 
 
 @dataclass
@@ -63,6 +85,10 @@ class SearchPage:
     ignored_words: list[str] = field(default_factory=list)
     # "Did you mean": the query with rare words replaced by indexed forms.
     suggestions: list[str] = field(default_factory=list)
+    # Every matching document, copies included (``total`` counts groups of copies).
+    documents: int = 0
+    facets: dict = field(default_factory=lambda: {"source": [], "year": []})
+    filters: Filters = NO_FILTERS
 
     @property
     def pages(self) -> int:
@@ -74,6 +100,14 @@ class SearchPage:
             "query": self.query,
             "scope": self.scope,
             "total": self.total,
+            "documents": self.documents,
+            "filters": {
+                "source": list(self.filters.sources),
+                "date_from": self.filters.date_from.isoformat() if self.filters.date_from else None,
+                "date_to": self.filters.date_to.isoformat() if self.filters.date_to else None,
+                "sort": self.filters.sort,
+            },
+            "facets": self.facets,
             "page": self.page,
             "per_page": self.per_page,
             "pages": self.pages,
@@ -92,6 +126,13 @@ class SearchPage:
                     "source_url": hit.url,
                     "date": hit.date,
                     "source": hit.source,
+                    "duplicate_count": hit.duplicate_count,
+                    "duplicates": [
+                        {"id": c.id, "title": c.title, "source": c.source, "date": c.date,
+                         "url": doc_url(c.id) if doc_url else None, "source_url": c.url}
+                        for c in hit.duplicates
+                    ],
+                    **({"explain": [r.to_json() for r in hit.explain]} if hit.explain is not None else {}),
                 }
                 for hit in self.hits
             ],
@@ -143,6 +184,12 @@ class _Opened:
             # The array scorer knows our own weighting (BM25F per word) only.
             self.arrays = (TermAtATime(self.searcher, ranking.b, cache, str(gen), gen, self.ranks)
                            if ranking.saturation == "word" else None)
+        self._cache = cache
+
+    @property
+    def attributes(self) -> Attributes:
+        """Sources, days and groups of copies (archive/attributes.py), read on first use."""
+        return self._cache.shared((str(self.gen), "attributes"), lambda: read_attributes(self.searcher))
 
     @contextmanager
     def reading(self):
@@ -171,6 +218,14 @@ class _Opened:
         if self.arrays is not None:
             return self.arrays.top(query, limit)
         return whoosh_top(self.searcher, query, limit, self.ranks)
+
+    def matches(self, query) -> tuple[np.ndarray, np.ndarray]:
+        """Every document ``query`` matches and its score."""
+        if self.arrays is not None:
+            return self.arrays.matches(query)
+        ranked = whoosh_top(self.searcher, query, max(1, self.searcher.reader().doc_count_all()), self.ranks)
+        return (np.array([d for d, _ in ranked.hits], dtype=np.int64),
+                np.array([score for _, score in ranked.hits], dtype=np.float64))
 
     def close(self):
         self.searcher.close()
@@ -271,46 +326,55 @@ class SearchEngine:
     # -- queries --------------------------------------------------------
 
     def search(
-        self, text: str, page=1, per_page=DEFAULT_PER_PAGE, snippets: bool = True, scope: str = ALL_SCOPES
+        self, text: str, page=1, per_page=DEFAULT_PER_PAGE, snippets: bool = True, scope: str = ALL_SCOPES,
+        filters: Filters = NO_FILTERS, explain: bool = False,
     ) -> SearchPage:
         """One page of ranked hits for ``text``; raises QueryError for a query that cannot run.
 
-        ``scope`` ("all", "title", "body") filters where words without a field name are searched.
+        ``scope`` ("all", "title", "body") filters where words without a field name are searched;
+        ``filters`` (archive/filters.py: check_filters) narrows by source and date and sets the order.
+        Near-copies of a result are folded under it; ``explain`` says why each result matched.
         """
         started = time.perf_counter()
         page, per_page = check_page(page, per_page)
         opened = self._opened()
         with opened.reading():
-            return self._search(opened, started, text, page, per_page, snippets, scope)
+            return self._search(opened, started, text, page, per_page, snippets, scope, filters, explain)
 
     def _search(self, opened: _Opened, started: float, text: str, page: int, per_page: int, snippets: bool,
-                scope: str) -> SearchPage:
+                scope: str, filters: Filters, explain: bool) -> SearchPage:
         reader = opened.searcher.reader()
         parsed = parse_query(text, opened.schema, self.ranking, reader, scope, opened.parse_memo)
-        limit = page * per_page
-        results, relaxed = self._run(opened, parsed, limit)
-        total = results.total
+        arranged, relaxed, query = self._arranged(opened, parsed, filters, (page - 1) * per_page, page * per_page)
         settings = self._settings(opened)
+        stored_of = {docnum: opened.searcher.stored_fields(docnum) for docnum, _ in arranged.heads}
+        reasons = {}
+        if explain and stored_of:
+            texts = {d: {"title": s.get("title", ""), "body": shown_body(s)} for d, s in stored_of.items()}
+            reasons = explain_matches(opened.searcher, query, list(stored_of), texts, self.ranking.k1, settings)
         hits = []
-        for docnum, score in results.hits[(page - 1) * per_page : limit]:
-            stored = opened.searcher.stored_fields(docnum)
+        for docnum, score in arranged.heads:
+            stored = stored_of[docnum]
             hits.append(
                 Hit(
                     id=stored["id"],
                     title=stored.get("title", ""),
                     title_html=highlight_all(stored.get("title", ""), parsed.terms, "title", settings),
                     score=round(score, 4),
-                    snippet=snippet(stored.get("body", ""), parsed.terms, "body", settings) if snippets else "",
+                    snippet=snippet(shown_body(stored), parsed.terms, "body", settings) if snippets else "",
                     path=stored.get("path"),
                     url=stored.get("url"),
                     date=stored.get("date"),
                     source=stored.get("source"),
+                    duplicates=self._copies(opened, arranged.copies.get(docnum, ())),
+                    duplicate_count=len(arranged.copies.get(docnum, ())),
+                    explain=reasons.get(docnum, []) if explain else None,
                 )
             )
         return SearchPage(
             query=text,
             scope=scope,
-            total=total,
+            total=arranged.total,
             page=page,
             per_page=per_page,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
@@ -318,7 +382,42 @@ class SearchEngine:
             relaxed=relaxed,
             ignored_words=parsed.ignored_stop_words,
             suggestions=suggestions(reader, text, parsed.terms.words()),
+            documents=arranged.documents,
+            facets=arranged.facets,
+            filters=filters,
         )
+
+    @staticmethod
+    def _copies(opened: _Opened, docnums) -> list[Copy]:
+        copies = []
+        for docnum in list(docnums)[:MAX_COPIES_LISTED]:
+            stored = opened.searcher.stored_fields(docnum)
+            copies.append(Copy(stored["id"], stored.get("title", ""), stored.get("source"), stored.get("date"),
+                               stored.get("url")))
+        return copies
+
+    def _arranged(self, opened: _Opened, parsed: ParsedQuery, filters: Filters, start: int,
+                  stop: int) -> tuple[Arranged, bool, object]:
+        """The page's groups of every match (archive/arrange.py), whether no document had
+        every word, and the query that ranked them."""
+        ranking = self.ranking
+        attributes = opened.attributes
+
+        def arranged(query) -> Arranged:
+            docs, scores = opened.matches(query)
+            return arrange(docs, scores, opened.ranks, attributes, filters, start, stop)
+
+        if ranking.match == "all-first":
+            query = parsed.all_first(ranking)
+            found = arranged(query)
+            relaxed = parsed.relaxed is not None and found.documents > 0 and found.best_score < ALL_WORDS_TIER
+            return found, relaxed, query
+        query = parsed.with_exact_tier(parsed.query, ranking)
+        found = arranged(query)
+        if not found.documents and parsed.relaxed is not None:
+            query = parsed.with_exact_tier(parsed.relaxed, ranking)
+            return arranged(query), True, query
+        return found, False, query
 
     def _run(self, opened: _Opened, parsed: ParsedQuery, limit: int):
         """Whoosh results and whether no document had every word (see Ranking.match)."""

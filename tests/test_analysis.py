@@ -116,13 +116,13 @@ _TRICKY = [
 @pytest.mark.parametrize("settings", [AnalysisSettings(), AnalysisSettings(stemmer="snowball", stop_list="full")])
 def test_indexing_a_token_at_a_time_makes_what_the_chain_makes(settings):
     from conftest import SEEDS
-    from whoosh.fields import TEXT
+    from whoosh.fields import ID, TEXT
 
     texts = _TRICKY + [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
     schema = build_schema(settings)
     for name in schema.names():
         field = schema[name]
-        if not field.indexed or name == "id":
+        if not field.indexed or isinstance(field, ID):  # ids, sources and dates are indexed whole
             continue
         chain = TEXT(analyzer=field.analyzer, phrase=field.format.__class__.__name__ == "Positions")
         assert type(chain.format) is type(field.format)

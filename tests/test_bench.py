@@ -4,6 +4,7 @@ they belong to docs/benchmarks.md, measured on a quiet machine)."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import re
@@ -12,11 +13,12 @@ import sys
 
 import pytest
 
-from bench.corpus import BODY_WORDS, MANIFEST, TITLE_WORDS, make_corpus
+from bench.corpus import BODY_WORDS, MANIFEST, SOURCES, TITLE_WORDS, make_corpus
 from bench.queries import make_queries
 from bench.report import write_section
 from conftest import PROJECT, SEEDS
 from indexer.analysis.normalize import normalize_word
+from indexer.ingest.metadata import front_matter
 from indexer.analysis.stopwords import stop_words
 
 
@@ -33,7 +35,9 @@ def test_documents_have_realistic_lengths_and_real_arabic(small_corpus):
     assert len(files) == manifest.documents == 120
     body_lengths = []
     for file in files:
-        title, body = file.read_text(encoding="utf-8").split("\n", 1)
+        meta, text = front_matter(file.read_text(encoding="utf-8"))
+        assert meta["source"] in SOURCES and ("date" not in meta or isinstance(meta["date"], datetime.date))
+        title, body = text.split("\n", 1)
         assert TITLE_WORDS[0] <= len(title.split()) <= TITLE_WORDS[1]
         body_lengths.append(len(body.split()))
         assert BODY_WORDS[0] <= body_lengths[-1] <= BODY_WORDS[1]
@@ -43,6 +47,8 @@ def test_documents_have_realistic_lengths_and_real_arabic(small_corpus):
     # The source's diacritics and clitics come through in some proportion.
     assert 0 < manifest.share_with_diacritics < 0.5
     assert 0.2 < manifest.share_with_proclitic < 0.8
+    # Like an archive: sources and dates, a few documents without a date, syndicated copies.
+    assert manifest.copies >= 1 and manifest.sources == len(SOURCES)
 
 
 def test_the_same_seed_makes_the_same_corpus(small_corpus, tmp_path):

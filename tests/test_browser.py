@@ -43,13 +43,13 @@ def page(browser):
 def test_typing_a_voweled_query_shows_five_highlighted_results(page, live_server):
     page.goto(live_server + "/")
     assert page.get_attribute("html", "dir") == "rtl"
-    page.fill("input[name=q]", "لَافْرُوف")
-    page.press("input[name=q]", "Enter")
+    page.fill("#q", "لَافْرُوف")
+    page.press("#q", "Enter")
     page.wait_for_selector("ol.results")
     results = page.locator("li.result")
     assert results.count() == 5
     assert page.locator("li.result mark").count() >= 5
-    assert page.input_value("input[name=q]") == "لَافْرُوف"
+    assert page.input_value("#q") == "لَافْرُوف"
 
 
 def test_opening_a_result_shows_the_highlighted_document_at_its_first_match(page, live_server):
@@ -89,7 +89,7 @@ def test_a_misspelling_offers_a_suggestion_that_finds_the_articles(page, live_se
     assert page.locator("li.result").count() == 0
     page.click("p.suggestions a")
     page.wait_for_selector("ol.results")
-    assert page.input_value("input[name=q]") == "سيرغي"
+    assert page.input_value("#q") == "سيرغي"
     assert page.locator("li.result").count() == 5
 
 
@@ -98,7 +98,7 @@ def test_slash_puts_the_cursor_in_the_search_box(page, live_server):
     page.keyboard.press("/")
     assert page.evaluate("document.activeElement.id") == "q"
     page.keyboard.type("موسكو")
-    assert page.input_value("input[name=q]") == "موسكو"  # the slash itself is not typed
+    assert page.input_value("#q") == "موسكو"  # the slash itself is not typed
 
 
 def test_the_slash_key_works_with_an_arabic_keyboard_layout(page, live_server):
@@ -114,7 +114,7 @@ def test_the_results_fit_a_phone_screen(browser, live_server):
     page = context.new_page()
     page.goto(live_server + "/search?q=لافروف")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    box = page.locator("input[name=q]").bounding_box()
+    box = page.locator("#q").bounding_box()
     assert box["width"] >= 200  # the box takes the width of the screen
     context.close()
 
@@ -123,20 +123,20 @@ def test_a_script_in_the_query_does_not_run(page, live_server):
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(live_server + "/")
-    page.fill("input[name=q]", "<script>alert(1)</script> لافروف")
-    page.press("input[name=q]", "Enter")
+    page.fill("#q", "<script>alert(1)</script> لافروف")
+    page.press("#q", "Enter")
     page.wait_for_load_state()
     assert dialogs == []
-    assert page.input_value("input[name=q]") == "<script>alert(1)</script> لافروف"
+    assert page.input_value("#q") == "<script>alert(1)</script> لافروف"
 
 
 def test_the_page_works_without_javascript(browser, live_server):
     context = browser.new_context(locale="ar", java_script_enabled=False)
     page = context.new_page()
     page.goto(live_server + "/")
-    page.fill("input[name=q]", "زاخاروفا")
+    page.fill("#q", "زاخاروفا")
     page.select_option("select[name=scope]", "title")
-    page.press("input[name=q]", "Enter")
+    page.press("#q", "Enter")
     page.wait_for_selector("ol.results")
     assert page.locator("li.result").count() == 1
     assert page.input_value("select[name=scope]") == "title"
@@ -194,3 +194,75 @@ def test_what_a_reader_sees_of_counts_titles_and_a_page_past_the_last(page, live
     document.click()
     page.wait_for_selector("article.document")
     assert "تطابق" in page.inner_text("article.document .meta")
+
+
+@pytest.fixture(scope="module")
+def archive_server(tmp_path_factory):
+    """The app over the small news archive of tests/test_archive.py (sources, dates, copies)."""
+    from test_archive import build_archive
+
+    _, index = build_archive(tmp_path_factory)
+    proc, url = start_app(index)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def test_filters_stand_beside_the_results_on_a_wide_screen_and_above_them_on_a_phone(browser, archive_server):
+    for viewport, beside in (({"width": 1280, "height": 900}, True), ({"width": 360, "height": 740}, False)):
+        context = browser.new_context(locale="ar", viewport=viewport, java_script_enabled=False)
+        page = context.new_page()
+        page.goto(archive_server + "/search?q=لافروف")
+        filters = page.locator("aside.filters").bounding_box()
+        results = page.locator("ol.results").bounding_box()
+        if beside:
+            # Right to left: the side column on the right, the results to its left, side by side.
+            assert filters["x"] > results["x"] + results["width"] - 1
+            assert filters["y"] < results["y"] + results["height"]
+        else:
+            assert filters["y"] + filters["height"] <= results["y"] + 1
+            assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        context.close()
+
+
+def test_a_source_link_narrows_the_results_and_a_second_click_widens_them_again(browser, archive_server):
+    context = browser.new_context(locale="ar", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(archive_server + "/search?q=لافروف")
+    before = page.locator("li.result").count()
+    page.locator("aside.filters a", has_text="سبوتنيك").first.click()
+    page.wait_for_selector("ol.results")
+    assert page.locator("li.result").count() == 1
+    assert "سبوتنيك" in page.inner_text("li.result .meta")
+    # The facet still lists the other sources, and its own link now removes the filter.
+    assert page.locator("aside.filters a", has_text="الوطن").count() == 1
+    page.locator("aside.filters a.chosen").first.click()
+    page.wait_for_selector("ol.results")
+    assert page.locator("li.result").count() == before
+    # Newest first, then a date range typed in the form.
+    page.locator("nav.sort a", has_text="الأحدث").click()
+    page.wait_for_selector("ol.results")
+    assert "sort=newest" in page.url
+    page.fill("input[name=date_from]", "2022-01-01")
+    page.fill("input[name=date_to]", "2022-12-31")
+    page.locator("form.dates button").click()
+    page.wait_for_selector("ol.results")
+    assert "sort=newest" in page.url and "date_from=2022-01-01" in page.url
+    assert page.locator("li.result").count() == 1
+    context.close()
+
+
+def test_copies_and_the_reasons_open_without_javascript(browser, archive_server):
+    context = browser.new_context(locale="ar", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(archive_server + "/search?q=زاخاروفا")
+    copies = page.locator("details.copies").first
+    assert copies.locator("summary").inner_text() == "نسختان مشابهتان"
+    assert not copies.locator("li").first.is_visible()
+    copies.locator("summary").click()
+    assert copies.locator("li").count() == 2 and copies.locator("li").first.is_visible()
+    why = page.locator("details.why").first
+    assert why.locator("summary").inner_text() == "لماذا هذه النتيجة؟"
+    why.locator("summary").click()
+    assert "يطابق «زاخاروفا»" in why.inner_text()
+    context.close()

@@ -13,13 +13,14 @@ ROOT = Path(indexer.__file__).parent
 RANKS = {
     "paths": 0,
     "analysis": 1,
-    "storage": 2,
-    "search": 3, "ingest": 3,
-    "snippets": 4,
-    "engine": 5,
-    "quality": 6, "__init__": 6,  # faces of the engine: they drive the facade
-    "cli": 7,
-    "__main__": 8,
+    "duplicates": 2,
+    "storage": 3,
+    "search": 4, "ingest": 4,
+    "snippets": 5, "archive": 5,
+    "engine": 6,
+    "quality": 7, "__init__": 7,  # faces of the engine: they drive the facade
+    "cli": 8,
+    "__main__": 9,
 }
 
 

@@ -39,6 +39,8 @@ def test_the_description_is_valid_openapi(spec):
         {"q": "سرغي"},  # nothing found, a suggestion
         {"q": "لافروف زاخاروفا ستوكهولم"},  # not every word in one document: relaxed
         {"q": "<script>alert(1)</script> لافروف"},
+        {"q": "بلينكن", "explain": "1", "sort": "newest", "source": ["سبوتنيك", "سبوتنيك عربي"]},
+        {"q": "\"وزير الخارجية\" بلينك*", "explain": "1", "date_from": "2021-01-01", "date_to": "2021-12-31"},
     ],
 )
 def test_every_success_matches_its_schema(client, spec, params):
@@ -68,7 +70,7 @@ def test_an_unavailable_index_matches_the_error_schema(spec, tmp_path):
 
 def test_every_documented_parameter_does_what_it_says(client, spec):
     params = {p["name"]: p for p in spec["paths"]["/api/search"]["get"]["parameters"]}
-    assert set(params) == {"q", "scope", "page", "per_page"}
+    assert set(params) == {"q", "scope", "page", "per_page", "source", "date_from", "date_to", "sort", "explain"}
     data = client.get("/api/search", query_string={"q": "لافروف", "page": 2, "per_page": 2}).get_json()
     assert (data["query"], data["page"], data["per_page"], len(data["results"])) == ("لافروف", 2, 2, 2)
     # Defaults and bounds are the documented ones.
@@ -85,6 +87,18 @@ def test_every_documented_parameter_does_what_it_says(client, spec):
         assert client.get("/api/search", query_string={"q": "لافروف", "scope": scope}).status_code == 200
     too_long = "ل" * (params["q"]["schema"]["maxLength"] + 1)
     assert client.get("/api/search", query_string={"q": too_long}).status_code == 400
+    assert default["filters"] == {"source": [], "date_from": None, "date_to": None,
+                                  "sort": params["sort"]["schema"]["default"]}
+    for sort in params["sort"]["schema"]["enum"]:
+        assert client.get("/api/search", query_string={"q": "لافروف", "sort": sort}).status_code == 200
+    # The seeds that name their source and date (seeds/002, seeds/004).
+    only = client.get("/api/search", query_string={"q": "لافروف", "source": "سبوتنيك"}).get_json()
+    assert [r["source"] for r in only["results"]] == ["سبوتنيك"]
+    dated = client.get("/api/search", query_string={"q": "لافروف", "date_from": "2022-01-01",
+                                                    "date_to": "2022-12-31"}).get_json()
+    assert [r["date"] for r in dated["results"]] == ["2022-01-18"]
+    for name in ("date_from", "date_to"):
+        assert client.get("/api/search", query_string={"q": "لافروف", name: "18/01/2022"}).status_code == 400
 
 
 def test_every_documented_field_appears_in_a_real_response(client, spec):
@@ -92,7 +106,9 @@ def test_every_documented_field_appears_in_a_real_response(client, spec):
     data = client.get("/api/search", query_string={"q": "لافروف"}).get_json()
     assert list(data) == list(fields)
     result_fields = spec["components"]["schemas"]["Result"]["properties"]
-    assert list(data["results"][0]) == list(result_fields)
+    assert list(data["results"][0]) == [name for name in result_fields if name != "explain"]
+    explained = client.get("/api/search", query_string={"q": "لافروف", "explain": "1"}).get_json()
+    assert list(explained["results"][0]) == list(result_fields)
 
 
 def test_any_site_may_read_the_api_with_get_by_default(client):

@@ -250,9 +250,9 @@ def test_writers_hold_back_full_collections_and_give_the_collector_back_as_it_wa
     seen = []
     index_document = build._index_document
 
-    def recording(writer, doc):
+    def recording(writer, doc, signatures=True):
         seen.append(gc.get_threshold())
-        index_document(writer, doc)
+        index_document(writer, doc, signatures)
 
     monkeypatch.setattr(build, "_index_document", recording)
     before = gc.get_threshold()

@@ -2,7 +2,8 @@
 
 from flask import current_app, request, url_for
 
-from indexer import SearchEngine, SearchPage
+from indexer import QueryError, SearchEngine, SearchPage
+from indexer.archive.filters import check_filters
 from indexer.search.parse import ALL_SCOPES
 from indexer.engine import DEFAULT_PER_PAGE
 
@@ -27,6 +28,9 @@ ARABIC_MESSAGES = {
     "unsupported_wildcard": "النجمة * مدعومة في آخر الكلمة فقط (مثل: بلينك*).",
     "unsupported_syntax": "صيغة غير مدعومة في الاستعلام.",
     "bad_parameter": "رقم الصفحة أو نطاق البحث غير صالح.",
+    "bad_date": "التاريخ غير صالح؛ اكتبه بالصيغة سنة-شهر-يوم، مثل 2022-01-18.",
+    "bad_date_range": "تاريخ البداية بعد تاريخ النهاية.",
+    "bad_sort": "الترتيب المطلوب غير معروف؛ الخيارات: الأكثر صلة، الأحدث، الأقدم.",
 }
 
 
@@ -38,13 +42,34 @@ def arabic_message(code: str, fallback: str) -> str:
     return ARABIC_MESSAGES.get(code, fallback)
 
 
-def search_request() -> SearchPage:
-    """Run the search the request's q, page, per_page and scope ask for (QueryError if they are bad)."""
+_YES, _NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
+
+
+def flag(name: str, default: bool = False) -> bool:
+    """A yes/no parameter of the request; QueryError (400) for another value."""
+    value = request.args.get(name)
+    if value is None:
+        return default
+    if value.strip().lower() in _YES:
+        return True
+    if value.strip().lower() in _NO:
+        return False
+    raise QueryError("bad_parameter", f"{name} must be 1 or 0 (got {value[:20]!r}).")
+
+
+def search_request(explain: bool | None = None) -> SearchPage:
+    """Run the search the request's q, page, per_page, scope, source (repeatable),
+    date_from, date_to, sort and explain ask for (QueryError if they are bad);
+    ``explain`` overrides the request's."""
+    args = request.args
+    filters = check_filters(args.getlist("source"), args.get("date_from"), args.get("date_to"), args.get("sort"))
     return engine().search(
-        request.args.get("q", ""),
-        page=request.args.get("page", "1"),
-        per_page=request.args.get("per_page", str(DEFAULT_PER_PAGE)),
-        scope=request.args.get("scope", ALL_SCOPES),
+        args.get("q", ""),
+        page=args.get("page", "1"),
+        per_page=args.get("per_page", str(DEFAULT_PER_PAGE)),
+        scope=args.get("scope", ALL_SCOPES),
+        filters=filters,
+        explain=flag("explain") if explain is None else explain,
     )
 
 

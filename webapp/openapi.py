@@ -6,12 +6,22 @@ documented parameter and field exists and that real responses match it.
 
 from __future__ import annotations
 
+from indexer.archive.filters import MAX_SOURCES, SORTS
 from indexer.search.parse import ALL_SCOPES, MAX_QUERY_CHARS, QUERY_PATTERN, SCOPES
-from indexer.engine import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
+from indexer.engine import DEFAULT_PER_PAGE, MAX_COPIES_LISTED, MAX_PAGE, MAX_PER_PAGE
 
 from . import MAX_TARGET_BYTES
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
+_DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+_NULLABLE_DATE = {"type": ["string", "null"], "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+_FACET_VALUES = {
+    "type": "array",
+    "items": {
+        "type": "object", "additionalProperties": False, "required": ["value", "count"],
+        "properties": {"value": {"type": "string"}, "count": {"type": "integer", "minimum": 1}},
+    },
+}
 
 
 _SCHEMAS = {
@@ -20,12 +30,38 @@ _SCHEMAS = {
         "additionalProperties": False,
         "required": [
             "query", "scope", "total", "page", "per_page", "pages", "took_ms",
-            "relaxed", "ignored_words", "suggestions", "results",
+            "relaxed", "ignored_words", "suggestions", "documents", "filters", "facets", "results",
         ],
         "properties": {
             "query": {"type": "string", "description": "The query as received."},
             "scope": {"type": "string", "enum": list(SCOPES)},
-            "total": {"type": "integer", "minimum": 0, "description": "Documents found (up to the last page asked for)."},
+            "total": {
+                "type": "integer", "minimum": 0,
+                "description": "Results found: each group of near-copies of one story counts once.",
+            },
+            "documents": {
+                "type": "integer", "minimum": 0,
+                "description": "Every document that matched and passed the filters, copies included.",
+            },
+            "filters": {
+                "type": "object", "additionalProperties": False,
+                "required": ["source", "date_from", "date_to", "sort"],
+                "description": "The filters and order applied, as understood.",
+                "properties": {
+                    "source": {"type": "array", "items": {"type": "string"}},
+                    "date_from": _NULLABLE_DATE,
+                    "date_to": _NULLABLE_DATE,
+                    "sort": {"type": "string", "enum": list(SORTS)},
+                },
+            },
+            "facets": {
+                "type": "object", "additionalProperties": False, "required": ["source", "year"],
+                "description": (
+                    "Counts of the matching documents (copies included) by source, most first, and by "
+                    "year, newest first; each under every filter but its own, so other values stay selectable."
+                ),
+                "properties": {"source": _FACET_VALUES, "year": _FACET_VALUES},
+            },
             "page": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
             "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
             "pages": {"type": "integer", "minimum": 0, "maximum": MAX_PAGE},
@@ -48,7 +84,8 @@ _SCHEMAS = {
     "Result": {
         "type": "object",
         "additionalProperties": False,
-        "required": ["id", "title", "score", "snippet", "url", "path", "source_url", "date", "source"],
+        "required": ["id", "title", "score", "snippet", "url", "path", "source_url", "date", "source",
+                     "duplicate_count", "duplicates"],
         "properties": {
             "id": {"type": "string", "description": "The document's id (its path under the indexed folder)."},
             "title": {"type": "string"},
@@ -63,8 +100,46 @@ _SCHEMAS = {
             "url": {"type": "string", "description": "The document's page in this app, with the query's matches marked."},
             "path": _NULLABLE_STRING,
             "source_url": {**_NULLABLE_STRING, "description": "Original address, for JSON documents that have one."},
-            "date": _NULLABLE_STRING,
+            "date": {**_NULLABLE_DATE, "description": "The document's date (YYYY-MM-DD), if it has one."},
+            "source": {**_NULLABLE_STRING, "description": "Who published it, if known."},
+            "duplicate_count": {
+                "type": "integer", "minimum": 0,
+                "description": "Near-copies of this document among the matches, folded under it.",
+            },
+            "duplicates": {
+                "type": "array", "maxItems": MAX_COPIES_LISTED,
+                "items": {"$ref": "#/components/schemas/Copy"},
+                "description": f"The first {MAX_COPIES_LISTED} of those copies, in the order asked for.",
+            },
+            "explain": {
+                "type": "array", "items": {"$ref": "#/components/schemas/Reason"},
+                "description": "With explain=1 only: why it matched, largest share first.",
+            },
+        },
+    },
+    "Reason": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["word", "form", "field", "how", "score"],
+        "properties": {
+            "word": {"type": "string", "description": "The query word (or phrase, or prefix*) as typed, marks removed."},
+            "form": {"type": "string", "description": "The word (or words) as the document writes them."},
+            "field": {"type": "string", "enum": ["title", "body"]},
+            "how": {"type": "string", "enum": ["exact", "stem", "root", "4-gram", "spelling", "prefix", "phrase"]},
+            "score": {"type": "number", "description": "Its share of the score (before tier bonuses)."},
+        },
+    },
+    "Copy": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["id", "title", "source", "date", "url", "source_url"],
+        "properties": {
+            "id": {"type": "string"},
+            "title": {"type": "string"},
             "source": _NULLABLE_STRING,
+            "date": _NULLABLE_DATE,
+            "url": {"type": "string", "description": "The copy's page in this app."},
+            "source_url": _NULLABLE_STRING,
         },
     },
     "Error": {
@@ -127,6 +202,32 @@ def openapi_document() -> dict:
                                 "titles only or bodies only."
                             ),
                             "schema": {"type": "string", "enum": list(SCOPES), "default": ALL_SCOPES},
+                        },
+                        {
+                            "name": "source", "in": "query", "required": False,
+                            "description": "Only documents from these sources (repeat the parameter for several).",
+                            "schema": {"type": "array", "items": {"type": "string"}, "maxItems": MAX_SOURCES},
+                            "style": "form", "explode": True,
+                        },
+                        {
+                            "name": "date_from", "in": "query", "required": False,
+                            "description": "Only documents dated on or after this day.",
+                            "schema": _DATE,
+                        },
+                        {
+                            "name": "date_to", "in": "query", "required": False,
+                            "description": "Only documents dated on or before this day.",
+                            "schema": _DATE,
+                        },
+                        {
+                            "name": "sort", "in": "query", "required": False,
+                            "description": "relevance (best first), newest or oldest (documents without a date last).",
+                            "schema": {"type": "string", "enum": list(SORTS), "default": "relevance"},
+                        },
+                        {
+                            "name": "explain", "in": "query", "required": False,
+                            "description": "1 adds to each result why it matched (`explain`).",
+                            "schema": {"type": "string", "enum": ["0", "1"], "default": "0"},
                         },
                         {
                             "name": "page", "in": "query", "required": False,

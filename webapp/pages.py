@@ -1,6 +1,9 @@
 """The HTML pages: search box, ranked results, whole document."""
 
-from flask import Blueprint, abort, render_template, request
+from datetime import date
+from urllib.parse import urlencode
+
+from flask import Blueprint, abort, render_template, request, url_for
 
 from indexer import IndexUnavailable, QueryError
 
@@ -12,6 +15,57 @@ bp = Blueprint("pages", __name__)
 # {{ n|count_of("نتيجة") }}: the number with the noun in the form Arabic gives it.
 bp.add_app_template_filter(count_of, "count_of")
 bp.add_app_template_filter(arabic_date, "arabic_date")
+
+# How a written form met a typed word (snippets/explain.py), as the page says it.
+HOW_LABELS = {
+    "exact": "بالصيغة نفسها",
+    "stem": "بأصل الكلمة دون زوائدها",
+    "spelling": "بكتابة أخرى للاسم",
+    "root": "بالجذر",
+    "4-gram": "بجزء من أربعة أحرف",
+    "prefix": "ببداية الكلمة",
+    "phrase": "بالعبارة كاملة",
+}
+FIELD_LABELS = {"title": "العنوان", "body": "النص"}
+SORT_LABELS = {"relevance": "الأكثر صلة", "newest": "الأحدث أولًا", "oldest": "الأقدم أولًا"}
+
+
+@bp.app_template_global()
+def search_link(**changes) -> str:
+    """This results page's address with ``changes`` to its arguments: a value sets one,
+    a list sets a repeated one (source), None removes it.  Any change but a page's
+    goes back to page 1."""
+    args = request.args.copy()
+    if "page" not in changes:
+        args.pop("page", None)
+    for key, value in changes.items():
+        values = [] if value is None else value if isinstance(value, list) else [value]
+        args.setlist(key, [str(v) for v in values])
+    pairs = [(key, value) for key, value in args.items(multi=True) if value != ""]
+    return url_for("pages.search") + ("?" + urlencode(pairs) if pairs else "")
+
+
+@bp.app_template_global()
+def toggled(values, value) -> list:
+    """``values`` with ``value`` taken out if it is there, else added (a facet link)."""
+    values = list(values)
+    return [v for v in values if v != value] if value in values else values + [value]
+
+
+@bp.app_template_global()
+def year_range(year: str) -> tuple[str, str]:
+    return f"{year}-01-01", f"{year}-12-31"
+
+
+@bp.app_template_global()
+def is_year(filters, year: str) -> bool:
+    """Whether the date filter is exactly the year ``year`` (its facet link then removes it)."""
+    return (filters.date_from, filters.date_to) == (date(int(year), 1, 1), date(int(year), 12, 31))
+
+
+bp.add_app_template_global(SORT_LABELS, "SORT_LABELS")
+bp.add_app_template_global(HOW_LABELS, "HOW_LABELS")
+bp.add_app_template_global(FIELD_LABELS, "FIELD_LABELS")
 
 # Shown with the engine's own (English) words on what is wrong and how to rebuild.
 INDEX_UNAVAILABLE = "الفهرس غير متاح الآن."
@@ -27,7 +81,7 @@ def search():
     query = request.args.get("q", "")
     scope = request.args.get("scope", "all")
     try:
-        page = search_request()
+        page = search_request(explain=True)  # each result's "why" is a disclosure on the page
     except QueryError as exc:
         message = arabic_message(exc.code, exc.message)
         return render_template("results.html", query=query, scope=scope, page=None, error=message), 400

@@ -67,7 +67,7 @@ def _progress(files, enabled: bool):
     return tqdm(files, desc="indexing", unit="file", file=sys.stderr, leave=False)
 
 
-def _index_document(writer, doc: Document) -> None:
+def _index_document(writer, doc: Document, signatures: bool = True) -> None:
     writer.add_document(
         id=doc.id,
         **document_fields(doc.title, doc.body),
@@ -75,6 +75,9 @@ def _index_document(writer, doc: Document) -> None:
         url=doc.url,
         date=doc.date,
         source=doc.source,
+        # The story's text, signed in the writer's process (schema.SignatureField); a
+        # new headline over the same story is still a copy.
+        signature=(doc.body if doc.body.strip() else doc.title) if signatures else None,
     )
 
 
@@ -96,6 +99,7 @@ def rebuild(
     settings: AnalysisSettings = DEFAULT_SETTINGS,
     progress: bool = False,
     procs: int | None = None,
+    signatures: bool = True,
 ) -> RebuildReport:
     """Index every readable document under ``source`` into a new generation of ``index_dir``.
 
@@ -103,10 +107,12 @@ def rebuild(
     swapped in only when complete; on any failure the old one keeps serving.
     ``procs`` writer processes analyze the documents (default: ``default_procs``);
     with more than one, each writes its own segment and they are not merged.
+    ``signatures`` False leaves out the near-duplicate signatures (nothing is
+    folded); an update keeps the choice of the rebuild before it.
     """
     source, index_dir = _checked_source(source), Path(index_dir)
     with _failure_reported("rebuild", index_dir), generations.rebuild_lock(index_dir):
-        return _rebuild_locked(source, index_dir, settings, progress, procs)
+        return _rebuild_locked(source, index_dir, settings, progress, procs, signatures)
 
 
 def update(source: Path, index_dir: Path, progress: bool = False) -> RebuildReport:
@@ -131,7 +137,7 @@ def update(source: Path, index_dir: Path, progress: bool = False) -> RebuildRepo
             settings = DEFAULT_SETTINGS
         same_source = meta.get("source") and Path(meta["source"]).resolve() == source.resolve()
         if states is None or not same_source or meta.get("analysis_version") != ANALYSIS_VERSION:
-            return _rebuild_locked(source, index_dir, settings, progress, None)
+            return _rebuild_locked(source, index_dir, settings, progress, None, meta.get("signatures", True))
         return _update_locked(source, index_dir, current, meta, states, settings, progress)
 
 
@@ -175,7 +181,7 @@ def _file_state(file: Path) -> dict:
 
 
 def _index_files(writer, files, source: Path, report: RebuildReport, seen_ids: set[str], states: dict,
-                 progress: bool) -> None:
+                 progress: bool, signatures: bool) -> None:
     """Add the documents of ``files``; record each file's state and document ids in ``states``."""
     for file in _progress(files, progress):
         state = states[file.relative_to(source).as_posix()] = _file_state(file)
@@ -189,12 +195,12 @@ def _index_files(writer, files, source: Path, report: RebuildReport, seen_ids: s
             else:
                 seen_ids.add(item.id)
                 state["ids"].append(item.id)
-                _index_document(writer, item)
+                _index_document(writer, item, signatures)
                 report.documents += 1
 
 
 def _publish(source: Path, index_dir: Path, gen: Path, settings: AnalysisSettings, report: RebuildReport,
-             states: dict, documents: int, started: float) -> None:
+             states: dict, documents: int, started: float, signatures: bool) -> None:
     report.seconds = time.perf_counter() - started
     generations.write_files(gen, states)
     generations.publish(
@@ -204,6 +210,7 @@ def _publish(source: Path, index_dir: Path, gen: Path, settings: AnalysisSetting
             "analysis_version": ANALYSIS_VERSION,
             "stemmer": settings.stemmer,
             "stop_list": settings.stop_list,
+            "signatures": signatures,
             "documents": documents,
             "skipped": len(report.skipped),
             "source": str(source.resolve()),  # where `update` and the app find it again
@@ -220,7 +227,7 @@ def _write_columns(gen: Path, procs: int, progress: bool, report: RebuildReport)
 
 
 def _rebuild_locked(source: Path, index_dir: Path, settings: AnalysisSettings, progress: bool,
-                    procs: int | None) -> RebuildReport:
+                    procs: int | None, signatures: bool = True) -> RebuildReport:
     started = time.perf_counter()
     report = RebuildReport(source=str(source), index=str(index_dir))
     current = generations.current_generation(index_dir)
@@ -236,7 +243,7 @@ def _rebuild_locked(source: Path, index_dir: Path, settings: AnalysisSettings, p
         with full_collections_held():
             writer = segment_writer.writer(ix, procs)
             try:
-                _index_files(writer, files, source, report, set(), states, progress)
+                _index_files(writer, files, source, report, set(), states, progress, signatures)
                 if report.documents == 0:
                     raise RebuildError(f"no readable documents in {source}; the existing index is kept")
                 writer.commit()
@@ -245,7 +252,7 @@ def _rebuild_locked(source: Path, index_dir: Path, settings: AnalysisSettings, p
                 raise
             ix.close()
             _write_columns(gen, procs, progress, report)
-        _publish(source, index_dir, gen, settings, report, states, report.documents, started)
+        _publish(source, index_dir, gen, settings, report, states, report.documents, started, signatures)
     except BaseException:
         generations.discard(gen)
         raise
@@ -287,7 +294,8 @@ def _update_locked(source: Path, index_dir: Path, current: Path, meta: dict, sta
                 for doc_id in (doc_id for ids in deleted_ids for doc_id in ids):
                     writer.delete_by_term("id", doc_id)
                 seen_ids = {doc_id for state in states.values() for doc_id in state["ids"]}
-                _index_files(writer, touched, source, report, seen_ids, states, progress)
+                _index_files(writer, touched, source, report, seen_ids, states, progress,
+                             meta.get("signatures", True))
                 # Deleted documents still count in Whoosh's term statistics until
                 # their segment is merged away (as in Lucene); when a change is
                 # large enough for that to move scores visibly, merge everything.
@@ -300,7 +308,8 @@ def _update_locked(source: Path, index_dir: Path, current: Path, meta: dict, sta
         report.total = whoosh_index.open_dir(str(gen)).doc_count()
         if report.total == 0:
             raise RebuildError(f"no readable documents left in {source}; the existing index is kept")
-        _publish(source, index_dir, gen, settings, report, states, report.total, started)
+        _publish(source, index_dir, gen, settings, report, states, report.total, started,
+                 meta.get("signatures", True))
     except BaseException:
         generations.discard(gen)
         raise

@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from . import metadata
+from .metadata import BadMetadata
+
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 JSON_SUFFIXES = {".json", ".jsonl"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -206,9 +209,24 @@ def split_title(text: str, markdown: bool = False) -> tuple[str, str]:
     return "", ""
 
 
-def _read_text(doc_id: str, text: str, markdown: bool) -> list[Document]:
-    title, body = split_title(text, markdown)
-    return [Document(id=doc_id, title=title, body=body, path=doc_id)]
+def _read_text(doc_id: str, text: str, markdown: bool) -> list[Document | Notice]:
+    """One document; its source and date from its front matter, else from where it lies (metadata.py)."""
+    notices = []
+    try:
+        fields, rest = metadata.front_matter(text)
+    except BadMetadata as exc:
+        notices.append(Notice(doc_id, f"{exc}: indexed without its metadata"))
+        fields, rest = {}, metadata._FRONT_MATTER.sub("", text, count=1)
+    if not fields and rest is text:
+        fields = metadata.from_path(doc_id)
+    title = fields.get("title")
+    if isinstance(title, str) and title.strip():
+        title, body = title.strip(), rest.strip("\n")
+    else:
+        title, body = split_title(rest, markdown)
+    doc = Document(id=doc_id, title=title, body=body, path=doc_id, url=_optional_str(fields, "url"),
+                   date=fields.get("date"), source=fields.get("source"))
+    return [*notices, doc]
 
 
 def _read_html(doc_id: str, text: str) -> list[Document]:
@@ -217,6 +235,7 @@ def _read_html(doc_id: str, text: str) -> list[Document]:
     soup = BeautifulSoup(text, "html.parser")
     title_tag = soup.find("title") or soup.find("h1")
     title = title_tag.get_text(" ", strip=True) if title_tag else ""
+    found = metadata.from_html(soup)  # before the head goes
     for hidden in soup(["script", "style", "noscript", "template", "head"]):
         hidden.decompose()
     root = soup.body or soup
@@ -224,7 +243,8 @@ def _read_html(doc_id: str, text: str) -> list[Document]:
     body = "\n".join(line for line in lines if line)
     if not title:
         title, body = split_title(body)
-    return [Document(id=doc_id, title=title, body=body, path=doc_id)]
+    return [Document(id=doc_id, title=title, body=body, path=doc_id, date=found.get("date"),
+                     source=found.get("source"))]
 
 
 def _optional_str(record: dict, key: str) -> str | None:
@@ -248,8 +268,8 @@ def _record_to_document(record, path: str) -> Document:
         body=text,
         path=path,
         url=_optional_str(record, "url"),
-        date=_optional_str(record, "date"),
-        source=_optional_str(record, "source"),
+        date=record.get("date"),
+        source=record.get("source"),
     )
 
 
@@ -289,12 +309,20 @@ def clean_name(name: str) -> tuple[str, int]:
     return _UNSAFE_IN_NAMES.subn("", name)
 
 
-def _checked(doc: Document) -> tuple[Document, int]:
-    """The document with control characters removed, and how many; UnreadableFile if unusable.
+def _checked(doc: Document) -> tuple[Document, int, list[str]]:
+    """The document with control characters removed, how many, and what was wrong with
+    its metadata (it is indexed without what cannot be read); UnreadableFile if unusable.
 
     Ids and paths are cleaned rather than refused: the document stays
     searchable, and its link (``/doc/<id>``) is made from the cleaned id.
     """
+    problems = []
+    try:
+        doc.date = metadata.iso_date(doc.date)
+    except BadMetadata as exc:
+        doc.date = None
+        problems.append(f"{exc}: indexed without a date")
+    doc.source = metadata.clean_source(doc.source)
     doc.title, removed_title = clean(doc.title)
     doc.body, removed_body = clean(doc.body)
     removed_names = 0
@@ -313,7 +341,7 @@ def _checked(doc: Document) -> tuple[Document, int]:
         )
     if not (_SEARCHABLE.search(doc.title) or _SEARCHABLE.search(doc.body)):
         raise UnreadableFile("no searchable text (only marks, punctuation or symbols)")
-    return doc, removed_title + removed_body + removed_names
+    return doc, removed_title + removed_body + removed_names, problems
 
 
 def read_file(file: Path, source: Path) -> Iterator[Document | Skipped | Notice]:
@@ -326,10 +354,11 @@ def read_file(file: Path, source: Path) -> Iterator[Document | Skipped | Notice]
             path, old_id = item.path, item.id
             record = "" if old_id == path else f" (id {shown(old_id)})"
             try:
-                item, removed = _checked(item)
+                item, removed, problems = _checked(item)
             except UnreadableFile as exc:
                 item = Skipped(path + record, str(exc))
             else:
+                notices.extend(Notice(path, f"{problem}{record}") for problem in problems)
                 if removed:
                     renamed = "" if item.id == old_id else f"; indexed as {item.id}"
                     notices.append(Notice(path, f"{removed} invisible control character(s) removed{record}{renamed}"))
@@ -371,7 +400,7 @@ def _read_file(file: Path, source: Path) -> Iterator[Document | Skipped | Notice
         else:
             docs = _read_text(rel, text, markdown=suffix != ".txt")
         for doc in docs:
-            if not (doc.title.strip() or doc.body.strip()):
+            if isinstance(doc, Document) and not (doc.title.strip() or doc.body.strip()):
                 raise UnreadableFile("no text in the file")
         yield from docs
     except UnreadableFile as exc:

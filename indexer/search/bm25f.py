@@ -109,15 +109,17 @@ class WordGroup(Q.WrappingQuery):
     a word whose root is common gets the modest idf of its root.  A phrase
     has one entry per word and gets the sum of their idfs.  ``prefix`` (a
     field and a prefix) takes its idf from the commonest matching term.
+    ``label`` is the word, phrase or prefix as typed (what an explanation names).
     """
 
     MAX_PREFIX_TERMS = 64
 
-    def __init__(self, child, words, k1: float, prefix=None):
+    def __init__(self, child, words, k1: float, prefix=None, label: str = ""):
         super().__init__(child)
         self.words = words
         self.k1 = k1
         self.prefix = prefix
+        self.label = label
 
     def __eq__(self, other):
         return (
@@ -131,7 +133,7 @@ class WordGroup(Q.WrappingQuery):
     __hash__ = Q.WrappingQuery.__hash__
 
     def apply(self, fn):
-        return WordGroup(fn(self.child), self.words, self.k1, self.prefix)
+        return WordGroup(fn(self.child), self.words, self.k1, self.prefix, self.label)
 
     def _weight(self, searcher, doc_frequency=None) -> float:
         """The group's idf weight; ``doc_frequency(field, text)``, when given, answers

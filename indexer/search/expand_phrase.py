@@ -41,7 +41,8 @@ def expand_phrase(expansion: Expansion, q: Q.Phrase, negated: bool) -> Q.Query:
         expansion.written_forms.append(_every_word_written(written))
     # A phrase's idf is the sum of its words' (bm25f.WordGroup).
     idf_words = [[(TEXT_FIELDS["body"].exact, w)] for w in words]
-    return expansion.spent(expansion.word_query(match, [], idf_words, bonus=expansion.written_bonus(written)))
+    return expansion.spent(expansion.word_query(match, [], idf_words, bonus=expansion.written_bonus(written),
+                                                label=" ".join(q.words)))
 
 
 def _stems_and_stop_words(expansion: Expansion, words: list[str]) -> tuple[list[str], list[str]]:

@@ -43,7 +43,7 @@ def expand_prefix(expansion: Expansion, q: Q.Prefix, negated: bool) -> Q.Query:
         expansion.terms.prefixes[scope].update(prefixes)
     # Its idf comes from the words of the shorter prefix (bm25f.WordGroup).
     idf_prefix = (TEXT_FIELDS["body"].exact, min(prefixes, key=len))
-    return expansion.spent(expansion.word_query(match, [], [], prefix=idf_prefix))
+    return expansion.spent(expansion.word_query(match, [], [], prefix=idf_prefix, label=q.text + "*"))
 
 
 def _with_and_without_article(prefix: str) -> set[str]:

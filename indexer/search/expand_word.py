@@ -50,7 +50,7 @@ def expand_word(expansion: Expansion, q: Q.Term, negated: bool) -> Q.Query | Non
     if written:
         # The tier asks only whether a document holds one of them: no weight.
         expansion.written_forms.append(Q.Or([Q.Term(t.fieldname, t.text) for t in written]))
-    query = expansion.word_query(match, relatives, [idf_pairs], bonus=expansion.written_bonus(written))
+    query = expansion.word_query(match, relatives, [idf_pairs], bonus=expansion.written_bonus(written), label=q.text)
     return expansion.spent(query)
 
 

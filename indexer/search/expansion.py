@@ -94,21 +94,21 @@ class Expansion:
         """The written terms that add score: only with a "written" weight (they would add nothing)."""
         return written_terms if self.ranking.weights.get("written") else []
 
-    def word_query(self, match, relatives, idf_words, prefix=None, bonus=()) -> Q.Query:
+    def word_query(self, match, relatives, idf_words, prefix=None, bonus=(), label: str = "") -> Q.Query:
         """One word's query: its exact form and stems, its relatives and bonus terms, saturated together.
 
         ``match`` are the clauses that make a document match; ``relatives``
         (root, 4-grams, other spellings) match too or, with
         ``Ranking.relatives_match`` off, only add score, as ``bonus`` does.
         ``idf_words`` and ``prefix`` say whose frequencies give the word its
-        idf (bm25f.WordGroup)."""
+        idf (bm25f.WordGroup); ``label`` is what was typed."""
         query = Q.Or(match)
         if relatives:
             query = Q.Or(match + relatives) if self.ranking.relatives_match else Q.AndMaybe(query, Q.Or(relatives))
         if bonus:
             query = Q.AndMaybe(query, Q.Or(list(bonus)))
         if self.ranking.saturation == "word":
-            query = WordGroup(query, idf_words, self.ranking.k1, prefix)
+            query = WordGroup(query, idf_words, self.ranking.k1, prefix, label)
         return query
 
     def spent(self, q: Q.Query) -> Q.Query:

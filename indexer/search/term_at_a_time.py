@@ -269,19 +269,29 @@ class TermAtATime:
         return sum(len(found[0]) for segment, _ in self.segments
                    if (found := segment.frequencies(field, text)) is not None)
 
-    def top(self, q, limit: int) -> Ranked:
-        """The ``limit`` best documents for ``q``: score first, then id (``ranks``, id_order.py)."""
+    def _segment_matches(self, q):
+        """(documents, scores) of each segment's live matches of ``q``, numbered in the whole index."""
         weights, seen, shared = {}, {}, set()
         _walk(q, self._idf_weight, weights, seen, shared)  # seen holds the nodes, so no id is reused
-        total, docs, scores = 0, [], []
         for segment, offset in self.segments:
             match = Evaluation(segment, weights, shared).run(q)
             found = np.flatnonzero(match.mask & segment.live)
+            yield found + offset, match.scores[found]
+
+    def matches(self, q) -> tuple[np.ndarray, np.ndarray]:
+        """Every live document ``q`` matches and its score, in document order."""
+        found = list(self._segment_matches(q))
+        if not found:
+            return np.empty(0, dtype=np.int64), np.empty(0)
+        return np.concatenate([d for d, _ in found]), np.concatenate([s for _, s in found])
+
+    def top(self, q, limit: int) -> Ranked:
+        """The ``limit`` best documents for ``q``: score first, then id (``ranks``, id_order.py)."""
+        total, docs, scores = 0, [], []
+        for found, found_scores in self._segment_matches(q):
             total += len(found)
             if not len(found):
                 continue
-            found_scores = match.scores[found]
-            found += offset
             if len(found) > limit:
                 keep = _best(found_scores, found, self.ranks, limit)
                 found, found_scores = found[keep], found_scores[keep]

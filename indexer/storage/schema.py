@@ -21,7 +21,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.columns import FixedBytesColumn
+from whoosh.fields import ID, STORED, TEXT, FieldType, Schema
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 
@@ -34,6 +35,8 @@ from ..analysis.chain import (
     TokenReplay,
     token_replay,
 )
+from ..analysis.repeats import blanked, repeated_spans
+from ..duplicates import signature as dup_signature
 
 
 class ArabicText(TEXT):
@@ -56,13 +59,37 @@ class ArabicText(TEXT):
                    fmt.encode(positions) if positional else pack_uint(freq))
 
 
+class SignatureField(FieldType):
+    """Neither searched nor stored: a column holding each document's MinHash
+    signature (duplicates/signature.py), made from the text it is given, in
+    the writer's own process."""
+
+    indexed = False
+    stored = False
+    scorable = False
+    format = None
+    vector = None
+
+    def __init__(self):
+        self.column_type = FixedBytesColumn(dup_signature.BYTES)
+
+    def to_column_value(self, value):
+        return dup_signature.signature(value) if isinstance(value, str) else bytes(value)
+
+    def from_column_value(self, value):
+        return value
+
+
 # Bumped whenever analysis or schema change in a way that needs a rebuild.
+# 6: source and date are indexed (filters and facets), documents carry a
+# signature column (near-duplicates), and a body's repeated passages are
+# indexed once.
 # 5: roots and 4-grams are no longer indexed fields but maps over the exact
 # terms, kept in the posting columns (relatives.py).
 # 4: the analysis classes moved into packages by stage (indexer/analysis/,
 # indexer/storage/): an index pickles them by module, so older ones must be
 # rebuilt (the engine checks the version before Whoosh opens an index).
-ANALYSIS_VERSION = 5
+ANALYSIS_VERSION = 6
 
 
 @dataclass(frozen=True)
@@ -104,12 +131,34 @@ def build_schema(settings: AnalysisSettings = DEFAULT_SETTINGS) -> Schema:
         for kind, name in names.indexed().items():
             positions = kind in ("exact", "stem")
             fields[name] = ArabicText(analyzer=analyzers[kind], stored=kind == "exact", phrase=positions)
-    for name in ("path", "url", "date", "source"):
+    # "repeats": the spans of passages the body repeats (analysis/repeats.py), left out of
+    # its postings and its snippets.
+    for name in ("path", "url", "repeats"):
         fields[name] = STORED()
+    # Indexed whole, for filters and facets (archive/attributes.py).
+    fields["date"] = ID(stored=True)
+    fields["source"] = ID(stored=True)
+    fields["signature"] = SignatureField()
     return Schema(**fields)
 
 
-def document_fields(title: str, body: str) -> dict[str, str]:
-    """The text of every indexed field of a document."""
-    text = {"title": title, "body": body}
-    return {name: text[scope] for scope, names in TEXT_FIELDS.items() for name in names.indexed().values()}
+def document_fields(title: str, body: str) -> dict:
+    """The text of every indexed field of a document, and what is stored beside it.
+
+    A passage the body repeats (analysis/repeats.py) is indexed once: the body
+    fields read the text with its repeats blanked out, the stored body keeps
+    them, and their spans are stored for the snippets."""
+    spans = repeated_spans(body)
+    text = {"title": title, "body": blanked(body, spans)}
+    fields = {name: text[scope] for scope, names in TEXT_FIELDS.items() for name in names.indexed().values()}
+    if spans:
+        fields["_stored_" + TEXT_FIELDS["body"].exact] = body
+        fields["repeats"] = [edge for span in spans for edge in span]
+    return fields
+
+
+def shown_body(stored: dict) -> str:
+    """A stored document's body as its snippets read it: each passage once."""
+    body = stored.get(TEXT_FIELDS["body"].exact, "")
+    edges = stored.get("repeats") or ()
+    return blanked(body, list(zip(edges[::2], edges[1::2])))
