@@ -10,6 +10,8 @@ from functools import lru_cache
 import re
 import unicodedata
 
+import numpy as np
+
 from pyarabic import araby
 
 # Unicode ranges of marks that carry no letter identity for search.
@@ -70,6 +72,8 @@ _TABLE = {**_MARKS, **_LETTERS}
 # What normalization deletes: a token made only of these is dropped.
 DELETED = frozenset(chr(cp) for cp, repl in _TABLE.items() if repl is None)
 
+# Characters beyond the Basic Multilingual Plane (two UTF-16 code units each).
+_SURROGATES = re.compile("[\U00010000-\U0010FFFF]")
 # Presentation forms (ligatures such as U+FEFB lam-alef) need NFKC to become letters.
 PRESENTATION_FORMS = re.compile("[\uFB50-\uFDFF\uFE70-\uFEFC]")
 
@@ -87,6 +91,37 @@ def normalize_word(word: str) -> str:
     if _has_presentation_forms(word):
         word = unicodedata.normalize("NFKC", word)
     return word.translate(_TABLE).lower()
+
+
+def _text_table():
+    """The character table as an array over the Basic Multilingual Plane: each code
+    point's replacement, DELETED_MARK where normalization deletes it."""
+    table = np.arange(0x10000, dtype=np.uint16)
+    for cp, repl in _TABLE.items():
+        if cp < 0x10000:
+            table[cp] = _DELETED_MARK if repl is None else ord(repl)
+    return table
+
+
+# A code point the table never produces (a surrogate), marking what is deleted.
+_DELETED_MARK = 0xDFFF
+_TEXT_TABLE = None
+
+
+def normalize_text(text: str) -> str:
+    """A whole text normalized as ``normalize_word`` normalizes each token (for what
+    reads whole texts rather than tokens: near-duplicate signatures).
+
+    ``str.translate`` looks each Arabic character up in a dict, a third of a
+    millisecond for an article; the same table as an array, applied with
+    numpy to the text's UTF-16 code units, takes a tenth of that."""
+    global _TEXT_TABLE
+    if _has_presentation_forms(text) or not text.isascii() and _SURROGATES.search(text):
+        return unicodedata.normalize("NFKC", text).translate(_TABLE).lower()  # rare: the plain way
+    if _TEXT_TABLE is None:
+        _TEXT_TABLE = _text_table()
+    units = _TEXT_TABLE[np.frombuffer(text.encode("utf-16-le"), dtype=np.uint16)]
+    return units[units != _DELETED_MARK].tobytes().decode("utf-16-le").lower()
 
 
 @lru_cache(maxsize=200_000)

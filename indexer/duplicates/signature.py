@@ -1,8 +1,9 @@
 """A document's MinHash signature, made when it is indexed.
 
-Shingles are runs of SHINGLE words of the text as the analysis chain
-normalizes them (diacritics, alef and hamza forms, ة/ه, ى/ي folded; stop words
-kept: they carry the wording that tells a copy from a retelling).  A set of
+Shingles are runs of SHINGLE words of the text, each normalized as the
+analysis normalizes a word (diacritics, alef and hamza forms, ة/ه, ى/ي
+folded; stop words kept: they carry the wording that tells a copy from a
+retelling).  A set of
 shingles, so a passage a document repeats counts once.  The MinHash itself
 is rensa's (a maintained Rust implementation, about twenty times faster than
 a pure-Python one on a 500-word article).
@@ -13,8 +14,7 @@ from __future__ import annotations
 import numpy as np
 import rensa
 
-from ..analysis.chain import tokens_of
-from ..analysis.normalize import normalize_word
+from ..analysis.normalize import normalize_text
 
 SHINGLE = 3
 # Below this many words a text is one shingle, so it folds only with a text that
@@ -30,7 +30,10 @@ NONE = bytes(BYTES)
 
 def shingles(text: str) -> list[str]:
     """The text's distinct runs of SHINGLE normalized words (the whole text below MIN_WORDS)."""
-    words = [w for w in map(normalize_word, tokens_of(text)) if w]
+    # The text normalized whole, then cut at whitespace (punctuation stays on the word it
+    # touches: copies keep it too).  Token by token, through the analysis's tokenizer,
+    # cost twice the signature itself.
+    words = normalize_text(text).split()
     if len(words) < MIN_WORDS:
         return [" ".join(words)] if words else []
     return list(set(map(" ".join, zip(*(words[i:] for i in range(SHINGLE))))))

@@ -81,6 +81,7 @@ class SignatureField(FieldType):
 
 
 # Bumped whenever analysis or schema change in a way that needs a rebuild.
+# 7: a body's repeated passages are found word by word as whitespace cuts them.
 # 6: source and date are indexed (filters and facets), documents carry a
 # signature column (near-duplicates), and a body's repeated passages are
 # indexed once.
@@ -89,7 +90,7 @@ class SignatureField(FieldType):
 # 4: the analysis classes moved into packages by stage (indexer/analysis/,
 # indexer/storage/): an index pickles them by module, so older ones must be
 # rebuilt (the engine checks the version before Whoosh opens an index).
-ANALYSIS_VERSION = 6
+ANALYSIS_VERSION = 7
 
 
 @dataclass(frozen=True)
@@ -131,8 +132,8 @@ def build_schema(settings: AnalysisSettings = DEFAULT_SETTINGS) -> Schema:
         for kind, name in names.indexed().items():
             positions = kind in ("exact", "stem")
             fields[name] = ArabicText(analyzer=analyzers[kind], stored=kind == "exact", phrase=positions)
-    # "repeats": the spans of passages the body repeats (analysis/repeats.py), left out of
-    # its postings and its snippets.
+    # "repeats": the spans of the passages a body repeats (analysis/repeats.py), left out
+    # of its postings and its snippets.
     for name in ("path", "url", "repeats"):
         fields[name] = STORED()
     # Indexed whole, for filters and facets (archive/attributes.py).
@@ -147,7 +148,8 @@ def document_fields(title: str, body: str) -> dict:
 
     A passage the body repeats (analysis/repeats.py) is indexed once: the body
     fields read the text with its repeats blanked out, the stored body keeps
-    them, and their spans are stored for the snippets."""
+    them, and their spans are stored for the snippets (found once here, not
+    again for every page of results that shows the document)."""
     spans = repeated_spans(body)
     text = {"title": title, "body": blanked(body, spans)}
     fields = {name: text[scope] for scope, names in TEXT_FIELDS.items() for name in names.indexed().values()}
@@ -158,7 +160,7 @@ def document_fields(title: str, body: str) -> dict:
 
 
 def shown_body(stored: dict) -> str:
-    """A stored document's body as its snippets read it: each passage once."""
+    """A stored document's body as its fields were analysed and its snippets read it: each passage once."""
     body = stored.get(TEXT_FIELDS["body"].exact, "")
     edges = stored.get("repeats") or ()
     return blanked(body, list(zip(edges[::2], edges[1::2])))
