@@ -241,9 +241,11 @@ def cmd_duplicates(args) -> int:
             f"Precision {r['precision']:.3f}, recall {r['recall']:.3f}.\n\n"
             + table(["pair", "folded", "share"], rows)
             + "\n" + manifest_line(corpus)
-            + f"\nRebuild with signatures {timing['with']:.1f} s, without (`--no-signatures`) "
-              f"{timing['without']:.1f} s, one after the other with {timing['procs']} writer processes: "
-              f"signatures add {added:.0%}.\n")
+            + f"\nRebuilds with {timing['procs']} writer processes, with signatures and without "
+              f"(`--no-signatures`) in turn, {timing['rounds']} times each: "
+              f"{', '.join(f'{s:.1f}' for s in timing['all_with'])} s with, "
+              f"{', '.join(f'{s:.1f}' for s in timing['all_without'])} s without. The fastest of each, "
+              f"{timing['with']:.1f} s against {timing['without']:.1f} s: signatures add {added:.0%}.\n")
     return _report(f"duplicates-{args.documents}", f"Near-duplicates, and their cost at {args.documents:,} documents",
                    body)
 

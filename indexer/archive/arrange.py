@@ -52,12 +52,12 @@ def facets(attributes: Attributes, docs: np.ndarray, by_source: np.ndarray | Non
     sources = [{"value": attributes.sources[c], "count": int(counts[c])} for c in np.flatnonzero(counts)]
     sources.sort(key=lambda item: (-item["count"], item["value"]))
     counted = docs if by_source is None else docs[by_source]
-    years = attributes.year(counted)
-    values, counts = np.unique(years[years > 0], return_counts=True)
+    slots = attributes.year_slot[counted]
+    counts = np.bincount(slots[slots >= 0])
     return {
         "source": sources,
-        "year": [{"value": str(y), "count": int(n)} for y, n in sorted(zip(values.tolist(), counts.tolist()),
-                                                                       reverse=True)],
+        "year": [{"value": str(attributes.first_year + int(s)), "count": int(counts[s])}
+                 for s in np.flatnonzero(counts)[::-1]],
     }
 
 

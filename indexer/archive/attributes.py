@@ -26,22 +26,12 @@ class Attributes:
     day: np.ndarray  # each document's date as a day number (date.toordinal), NO_DAY without one
     group: np.ndarray  # each document's group of copies: the lowest document number in it
     copied: np.ndarray  # whether the document's group holds another document
+    first_year: int  # the year of year_slot 0
+    year_slot: np.ndarray  # each document's year - first_year (-1 without a date): facets count with bincount
 
     @property
     def nbytes(self) -> int:
-        return sum(a.nbytes for a in (self.source, self.day, self.group, self.copied))
-
-    def year(self, docs: np.ndarray) -> np.ndarray:
-        """The year of each of ``docs`` (0 without a date)."""
-        days = self.day[docs]
-        years = np.zeros(len(docs), dtype=np.int32)
-        dated = days != NO_DAY
-        if dated.any():
-            # Years from day numbers: the first day of each year in range, searched.
-            low, high = dt.date.fromordinal(int(days[dated].min())).year, dt.date.fromordinal(int(days[dated].max())).year
-            firsts = np.array([dt.date(y, 1, 1).toordinal() for y in range(low, high + 1)])
-            years[dated] = low + np.searchsorted(firsts, days[dated], side="right") - 1
-        return years
+        return sum(a.nbytes for a in (self.source, self.day, self.group, self.copied, self.year_slot))
 
 
 def day_number(date: dt.date) -> int:
@@ -95,4 +85,18 @@ def read_attributes(searcher) -> Attributes:
     group = dup_groups.groups(all_signatures, live)
     sizes = np.bincount(group[live], minlength=size) if size else np.zeros(0, dtype=np.int64)
     copied = (sizes[group] > 1) & live
-    return Attributes(list(codes), source, day, group, copied)
+    first_year, year_slot = _year_slots(day)
+    return Attributes(list(codes), source, day, group, copied, first_year, year_slot)
+
+
+def _year_slots(day: np.ndarray) -> tuple[int, np.ndarray]:
+    """The first year, and each document's year counted from it (-1 without a date)."""
+    slot = np.full(len(day), -1, dtype=np.int16)
+    dated = day != NO_DAY
+    if not dated.any():
+        return 0, slot
+    low = dt.date.fromordinal(int(day[dated].min())).year
+    high = dt.date.fromordinal(int(day[dated].max())).year
+    firsts = np.array([dt.date(y, 1, 1).toordinal() for y in range(low, high + 1)])
+    slot[dated] = np.searchsorted(firsts, day[dated], side="right") - 1
+    return low, slot
