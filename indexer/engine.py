@@ -351,7 +351,7 @@ class SearchEngine:
         reasons = {}
         if explain and stored_of:
             texts = {d: {"title": s.get("title", ""), "body": shown_body(s)} for d, s in stored_of.items()}
-            reasons = explain_matches(opened.searcher, query, list(stored_of), texts, self.ranking.k1, settings)
+            reasons = explain_matches(opened.arrays, query, list(stored_of), texts, self.ranking.k1, settings)
         hits = []
         for docnum, score in arranged.heads:
             stored = stored_of[docnum]

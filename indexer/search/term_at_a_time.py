@@ -33,6 +33,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
+from whoosh import query as Q
 
 from ..storage.columns_codec import length_codes
 from ..storage.id_order import id_ranks
@@ -43,6 +44,7 @@ from ..storage.relatives import decoded_lengths, is_derived
 from ..storage.whoosh_postings import read_postings
 from .bm25f import WordGroup
 from .node_scores import Evaluation
+from .relative_terms import RelativeTerm
 
 
 
@@ -277,6 +279,32 @@ class TermAtATime:
             match = Evaluation(segment, weights, shared).run(q)
             found = np.flatnonzero(match.mask & segment.live)
             yield found + offset, match.scores[found]
+
+    def group_weight(self, group: WordGroup) -> float:
+        """A word group's idf weight, as the ranking gives it."""
+        return self._idf_weight(group)
+
+    def clause_scores(self, clause, docs: np.ndarray) -> np.ndarray:
+        """What one clause of a word group (a term, a root or 4-gram, a prefix, a phrase) adds
+        for each of ``docs`` (whole-index numbers) before the group saturates the sum: the
+        numbers the ranking adds (a term's from the cached postings, the rest by evaluation)."""
+        found = np.zeros(len(docs))
+        for segment, offset in self.segments:
+            local = docs - offset
+            inside = (local >= 0) & (local < segment.size)
+            if not inside.any():
+                continue
+            if type(clause) in (Q.Term, RelativeTerm):
+                postings = segment.frequencies(clause.fieldname, clause.text)
+                if postings is None:
+                    continue
+                ids, scores = postings
+                at = np.minimum(np.searchsorted(ids, local[inside]), len(ids) - 1)
+                held = ids[at] == local[inside]
+                found[np.flatnonzero(inside)[held]] = scores[at[held]] * clause.boost
+            else:
+                found[inside] = Evaluation(segment, {}, set()).run(clause).scores[local[inside]]
+        return found
 
     def matches(self, q) -> tuple[np.ndarray, np.ndarray]:
         """Every live document ``q`` matches and its score, in document order."""

@@ -14,10 +14,20 @@ the analysis turns into the clause's term.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
+import numpy as np
 from whoosh import query as Q
 
-from ..analysis.chain import AnalysisSettings, gram_analyzer, root_analyzer, tokens
+from ..analysis.chain import (
+    AnalysisSettings,
+    exact_analyzer,
+    gram_analyzer,
+    root_analyzer,
+    spelling_analyzer,
+    stem_analyzer,
+    tokens,
+)
 from ..search.bm25f import WordGroup
 from ..storage.schema import TEXT_FIELDS
 
@@ -56,32 +66,39 @@ def _leaves(q) -> list:
     return [leaf for child in q.children() for leaf in _leaves(child)]
 
 
+@lru_cache(maxsize=200_000)
+def _terms(kind: str, token: str, settings: AnalysisSettings) -> tuple[str, ...]:
+    """The terms one token makes in a field of ``kind`` (remembered across pages, as the
+    analysis remembers its words: most tokens of a page were seen before)."""
+    return tuple(t.text for t in _analyzer(kind, settings)(token, mode="index"))
+
+
+@lru_cache(maxsize=None)
+def _analyzer(kind: str, settings: AnalysisSettings):
+    if kind == "root":
+        return root_analyzer(settings)
+    if kind == "gram":
+        return gram_analyzer(settings)
+    return {"exact": exact_analyzer, "spelling": spelling_analyzer}.get(kind, lambda: stem_analyzer(settings))()
+
+
 class _Forms:
-    """Finds the written form of a term in a text, analyzing each distinct token once."""
+    """Finds the written form of a term in a text: the first word the analysis turns into it."""
 
-    def __init__(self, schema, settings: AnalysisSettings):
-        self.analyzers = {kind: schema[name].analyzer for name, (scope, kind) in _KIND_OF_FIELD.items()
-                          if scope == "body" and name in schema}
-        self.analyzers["root"] = root_analyzer(settings)
-        self.analyzers["gram"] = gram_analyzer(settings)
-        self.memo: dict[tuple[str, str], tuple[str, ...]] = {}
-
-    def terms(self, kind: str, token: str) -> tuple[str, ...]:
-        key = (kind, token)
-        found = self.memo.get(key)
-        if found is None:
-            found = self.memo[key] = tuple(t.text for t in self.analyzers[kind](token, mode="index"))
-        return found
+    def __init__(self, settings: AnalysisSettings):
+        self.settings = settings
 
     def word(self, text: str, kind: str, term: str, prefix: bool = False) -> str | None:
+        settings = self.settings
         for match in tokens(text):
-            for made in self.terms(kind, match.group()):
+            for made in _terms(kind, match.group(), settings):
                 if made == term or (prefix and made.startswith(term)):
                     return match.group()
         return None
 
     def phrase(self, text: str, kind: str, words: list[str]) -> str | None:
-        runs = [(m, self.terms(kind, m.group())) for m in tokens(text)]
+        settings = self.settings
+        runs = [(m, _terms(kind, m.group(), settings)) for m in tokens(text)]
         runs = [(m, terms) for m, terms in runs if terms]  # stop words have no stem: skipped, as the index does
         wanted = [w for w in words if w]
         for at in range(len(runs) - len(wanted) + 1):
@@ -90,34 +107,32 @@ class _Forms:
         return None
 
 
-def explain(searcher, query, docnums: list[int], texts: dict[int, dict[str, str]], k1: float,
+def explain(arrays, query, docnums: list[int], texts: dict[int, dict[str, str]], k1: float,
             settings: AnalysisSettings) -> dict[int, list[Reason]]:
-    """For each of ``docnums`` (whose ``texts`` are {"title": ..., "body": ...}), why ``query`` matched it."""
+    """For each of ``docnums`` (whose ``texts`` are {"title": ..., "body": ...}), why ``query`` matched it.
+
+    ``arrays`` is the ranking's array scorer (search/term_at_a_time.py): the
+    clauses are scored from the postings the ranking itself read (cached), not
+    through Whoosh's matchers, which unpack a common root's whole postings into
+    Python lists for each page.  Without it (the reference configurations,
+    which have no word groups) nothing is explained."""
     reasons: dict[int, list[Reason]] = {doc: [] for doc in docnums}
-    forms = _Forms(searcher.schema, settings)
-    leaves_of = [(group, _leaves(group.child)) for group in _groups(query, [])]
-    for sub, offset in searcher.leaf_searchers():
-        size = sub.reader().doc_count_all()
-        here = sorted(doc for doc in docnums if offset <= doc < offset + size)
-        if not here:
-            continue
-        for group, leaves in leaves_of:
-            weight = group._weight(sub)
-            found = {doc: [] for doc in here}
-            for leaf in leaves:
-                matcher = leaf.matcher(sub)
-                for doc in here:
-                    local = doc - offset
-                    if matcher.is_active() and matcher.id() < local:
-                        matcher.skip_to(local)
-                    if matcher.is_active() and matcher.id() == local:
-                        found[doc].append((leaf, matcher.score()))
-            for doc, hits in found.items():
-                total = sum(score for _, score in hits)
-                if total <= 0:
-                    continue
-                saturated = weight * total * (k1 + 1) / (k1 + total)
-                for leaf, score in hits:
+    if arrays is None or not docnums:
+        return reasons
+    forms = _Forms(settings)
+    docs = np.array(docnums, dtype=np.int64)
+    for group in _groups(query, []):
+        weight = arrays.group_weight(group)
+        leaves = _leaves(group.child)
+        scores = np.array([arrays.clause_scores(leaf, docs) for leaf in leaves]).reshape(len(leaves), len(docs))
+        totals = scores.sum(axis=0)
+        for column, doc in enumerate(docnums):
+            total = totals[column]
+            if total <= 0:
+                continue
+            saturated = weight * total * (k1 + 1) / (k1 + total)
+            for leaf, score in zip(leaves, scores[:, column]):
+                if score > 0:
                     reason = _reason(group, leaf, score / total * saturated, texts[doc], forms)
                     if reason is not None:
                         reasons[doc].append(reason)
