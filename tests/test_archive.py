@@ -242,6 +242,10 @@ def test_the_page_shows_facets_sorts_and_copies_as_plain_links(archive_client):
     assert "sort=newest" in html and "date_from=2022-01-01&amp;date_to=2022-12-31" in html
     chosen = archive_client.get("/search", query_string={"q": "زاخاروفا", "source": "سبوتنيك"}).get_data(as_text=True)
     assert 'aria-current="true" class="chosen"' in chosen
+    # The date range is folded away until one is set.
+    assert '<details class="dates">' in html
+    dated = archive_client.get("/search", query_string={"q": "زاخاروفا", "date_from": "2022-01-01"}).get_data(as_text=True)
+    assert '<details class="dates" open>' in dated and 'value="2022-01-01"' in dated
 
 
 # -- metadata as files keep it ------------------------------------------------------

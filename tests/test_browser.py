@@ -243,9 +243,10 @@ def test_a_source_link_narrows_the_results_and_a_second_click_widens_them_again(
     page.locator("nav.sort a", has_text="الأحدث").click()
     page.wait_for_selector("ol.results")
     assert "sort=newest" in page.url
+    page.locator("details.dates summary").click()  # the range opens on demand
     page.fill("input[name=date_from]", "2022-01-01")
     page.fill("input[name=date_to]", "2022-12-31")
-    page.locator("form.dates button").click()
+    page.locator("details.dates button").click()
     page.wait_for_selector("ol.results")
     assert "sort=newest" in page.url and "date_from=2022-01-01" in page.url
     assert page.locator("li.result").count() == 1
