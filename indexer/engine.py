@@ -400,36 +400,37 @@ class SearchEngine:
                   stop: int) -> tuple[Arranged, bool, object]:
         """The page's groups of every match (archive/arrange.py), whether no document had
         every word, and the query that ranked them."""
-        ranking = self.ranking
         attributes = opened.attributes
 
         def arranged(query) -> Arranged:
             docs, scores = opened.matches(query)
             return arrange(docs, scores, opened.ranks, attributes, filters, start, stop)
 
-        if ranking.match == "all-first":
-            query = parsed.all_first(ranking)
-            found = arranged(query)
-            relaxed = parsed.relaxed is not None and found.documents > 0 and found.best_score < ALL_WORDS_TIER
-            return found, relaxed, query
-        query = parsed.with_exact_tier(parsed.query, ranking)
-        found = arranged(query)
-        if not found.documents and parsed.relaxed is not None:
-            query = parsed.with_exact_tier(parsed.relaxed, ranking)
-            return arranged(query), True, query
-        return found, False, query
+        return self._by_match(parsed, arranged, lambda found: found.documents, lambda found: found.best_score)
 
     def _run(self, opened: _Opened, parsed: ParsedQuery, limit: int):
-        """Whoosh results and whether no document had every word (see Ranking.match)."""
+        """The top ``limit`` documents and whether no document had every word."""
+        results, relaxed, _ = self._by_match(parsed, lambda query: opened.top(query, limit),
+                                             lambda found: len(found.hits), lambda found: found.hits[0][1])
+        return results, relaxed
+
+    def _by_match(self, parsed: ParsedQuery, run, found_count, best_score):
+        """``run(query)`` on the query Ranking.match asks for, whether no document had every
+        word, and the query run: with "all-first" one query whose best score falls short
+        of the every-word tier when none has them all; else the query, and the relaxed one
+        when it finds nothing.  ``found_count`` and ``best_score`` read ``run``'s answer."""
         ranking = self.ranking
         if ranking.match == "all-first":
-            results = opened.top(parsed.all_first(ranking), limit)
-            relaxed = parsed.relaxed is not None and bool(results.hits) and results.hits[0][1] < ALL_WORDS_TIER
-            return results, relaxed
-        results = opened.top(parsed.with_exact_tier(parsed.query, ranking), limit)
-        if not results.hits and parsed.relaxed is not None:
-            return opened.top(parsed.with_exact_tier(parsed.relaxed, ranking), limit), True
-        return results, False
+            query = parsed.all_first(ranking)
+            found = run(query)
+            relaxed = parsed.relaxed is not None and found_count(found) > 0 and best_score(found) < ALL_WORDS_TIER
+            return found, relaxed, query
+        query = parsed.with_exact_tier(parsed.query, ranking)
+        found = run(query)
+        if not found_count(found) and parsed.relaxed is not None:
+            query = parsed.with_exact_tier(parsed.relaxed, ranking)
+            return run(query), True, query
+        return found, False, query
 
     def ranked(self, text: str, limit: int = 100) -> list[tuple[str, float]]:
         """(id, score) of the top ``limit`` documents, by the same path as ``search``, without snippets."""

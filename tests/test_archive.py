@@ -246,6 +246,9 @@ def test_the_page_shows_facets_sorts_and_copies_as_plain_links(archive_client):
     assert '<details class="dates">' in html
     dated = archive_client.get("/search", query_string={"q": "زاخاروفا", "date_from": "2022-01-01"}).get_data(as_text=True)
     assert '<details class="dates" open>' in dated and 'value="2022-01-01"' in dated
+    # A page past the last leads back with its filters.
+    past = archive_client.get("/search", query_string={"q": "لافروف", "source": "الشرق", "page": 9})
+    assert past.status_code == 404 and "source=%D8%A7%D9%84%D8%B4%D8%B1%D9%82" in past.get_data(as_text=True)
 
 
 # -- metadata as files keep it ------------------------------------------------------

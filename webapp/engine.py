@@ -50,10 +50,9 @@ def flag(name: str, default: bool = False) -> bool:
     value = request.args.get(name)
     if value is None:
         return default
-    if value.strip().lower() in _YES:
-        return True
-    if value.strip().lower() in _NO:
-        return False
+    said = value.strip().lower()
+    if said in _YES or said in _NO:
+        return said in _YES
     raise QueryError("bad_parameter", f"{name} must be 1 or 0 (got {value[:20]!r}).")
 
 

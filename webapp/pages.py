@@ -1,6 +1,5 @@
 """The HTML pages: search box, ranked results, whole document."""
 
-from datetime import date
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, render_template, request, url_for
@@ -60,7 +59,7 @@ def year_range(year: str) -> tuple[str, str]:
 @bp.app_template_global()
 def is_year(filters, year: str) -> bool:
     """Whether the date filter is exactly the year ``year`` (its facet link then removes it)."""
-    return (filters.date_from, filters.date_to) == (date(int(year), 1, 1), date(int(year), 12, 31))
+    return tuple(map(str, (filters.date_from, filters.date_to))) == year_range(year)
 
 
 bp.add_app_template_global(SORT_LABELS, "SORT_LABELS")

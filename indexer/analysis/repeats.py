@@ -5,9 +5,10 @@ article twice (once as paragraphs, once run together without line breaks).
 A passage repeats when each run of MIN_WORDS words of it stood earlier in
 the text; runs of words rather than sentences, because the copy run together
 glues words across what were line breaks («نقاطكما»), which only breaks the
-runs that cross the glue.  The repeats are given as character spans of the original text: the index
-reads the text with them blanked out (spaces, so every offset still points
-into the original), the stored text keeps them for the document page.
+runs that cross the glue.  The repeats are given as character spans of the
+original text: the index reads the text with them blanked out (spaces, so
+every offset still points into the original), the stored text keeps them for
+the document page.
 """
 
 from __future__ import annotations

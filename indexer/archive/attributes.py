@@ -48,14 +48,12 @@ def _postings_by_value(reader, field: str):
 
 
 def _signatures(reader, size: int) -> np.ndarray:
-    if not reader.has_column("signature"):
-        return np.zeros((size, PERMUTATIONS), dtype="<u4")
-    column = reader.column_reader("signature", translate=False)
-    # Whoosh reads a fixed-size column a value at a time; its values lie end to end.
-    stored = getattr(column, "_count", None)
-    if stored is None:
-        return np.zeros((size, PERMUTATIONS), dtype="<u4")
+    """One segment's signatures; rows of zeros where it has none (signatures off, an older segment)."""
     found = np.zeros((size, PERMUTATIONS), dtype="<u4")
+    column = reader.column_reader("signature", translate=False) if reader.has_column("signature") else None
+    # Whoosh reads a fixed-size column a value at a time; its values lie end to end
+    # (documents past the last one written take the column's default, zeros).
+    stored = getattr(column, "_count", 0)
     if stored:
         found[:stored] = signatures(column._dbfile.get(column._basepos, stored * BYTES), stored)
     return found

@@ -55,7 +55,7 @@ def check_filters(sources=(), date_from=None, date_to=None, sort=None) -> Filter
             names.append(name)
     if len(names) > MAX_SOURCES:
         raise QueryError("bad_parameter", f"at most {MAX_SOURCES} sources can be asked for at once.")
-    sort = (sort or "relevance").strip() if isinstance(sort, str) else (sort or "relevance")
+    sort = str(sort or "relevance").strip()
     if sort not in SORTS:
         raise QueryError("bad_sort", f"sort must be one of {', '.join(SORTS)} (got {str(sort)[:40]!r}).")
     start, end = _date(date_from, "date_from"), _date(date_to, "date_to")

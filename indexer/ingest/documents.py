@@ -216,7 +216,7 @@ def _read_text(doc_id: str, text: str, markdown: bool) -> list[Document | Notice
         fields, rest = metadata.front_matter(text)
     except BadMetadata as exc:
         notices.append(Notice(doc_id, f"{exc}: indexed without its metadata"))
-        fields, rest = {}, metadata._FRONT_MATTER.sub("", text, count=1)
+        fields, rest = {}, exc.rest
     if not fields and rest is text:
         fields = metadata.from_path(doc_id)
     title = fields.get("title")

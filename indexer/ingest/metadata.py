@@ -41,7 +41,12 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class BadMetadata(ValueError):
-    """A date or source that cannot be kept; the message says what was found."""
+    """A date or source that cannot be kept; the message says what was found.
+    ``rest`` is the text after an unreadable front-matter block."""
+
+    def __init__(self, message: str, rest: str | None = None):
+        super().__init__(message)
+        self.rest = rest
 
 
 def iso_date(value) -> str | None:
@@ -83,11 +88,12 @@ def front_matter(text: str) -> tuple[dict, str]:
     try:
         fields = yaml.load(match.group(1), Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
-        raise BadMetadata(f"front matter is not readable YAML ({str(exc).splitlines()[0]})") from None
+        raise BadMetadata(f"front matter is not readable YAML ({str(exc).splitlines()[0]})",
+                          text[match.end():]) from None
     if fields is None:
         fields = {}
     if not isinstance(fields, dict):
-        raise BadMetadata("front matter is not a list of `key: value` lines")
+        raise BadMetadata("front matter is not a list of `key: value` lines", text[match.end():])
     return fields, text[match.end():]
 
 
