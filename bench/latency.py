@@ -48,20 +48,22 @@ def archive_filters(queries: list[str], sources, seed: int = 11) -> list[Filters
     return made
 
 
-def measure(index: Path, queries: list[str], snippets: bool, filters: list[Filters] | None = None) -> dict:
-    """Each query timed in turn; with ``filters``, each with its own (archive_filters)."""
+def measure(index: Path, queries: list[str], snippets: bool, filters: list[Filters] | None = None,
+            explain: bool = False) -> dict:
+    """Each query timed in turn; with ``filters``, each with its own (archive_filters);
+    with ``explain``, each result's reasons too (as the results page shows them)."""
     engine = SearchEngine(index)
     filters = filters or [NO_FILTERS] * len(queries)
     for query, narrowed in list(zip(queries, filters))[:WARM_UP]:
         try:
-            engine.search(query, snippets=snippets, filters=narrowed)
+            engine.search(query, snippets=snippets, filters=narrowed, explain=explain)
         except QueryError:
             pass
     times, refused, found = [], {}, 0
     for query, narrowed in zip(queries, filters):
         started = time.perf_counter()
         try:
-            page = engine.search(query, snippets=snippets, filters=narrowed)  # the first page: 10 hits
+            page = engine.search(query, snippets=snippets, filters=narrowed, explain=explain)  # the first 10
             found += page.total > 0
         except QueryError as exc:
             refused[exc.code] = refused.get(exc.code, 0) + 1
