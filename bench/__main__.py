@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import statistics
 import sys
 from pathlib import Path
 
@@ -228,6 +229,10 @@ def cmd_update(args) -> int:
     return _report(f"update-{args.documents}", f"Incremental update, {args.documents:,} documents", body)
 
 
+def _seconds(values) -> str:
+    return ", ".join(f"{v:.1f}" for v in values)
+
+
 def cmd_duplicates(args) -> int:
     """The near-duplicate rule on labelled pairs of real text, and what signatures add to a rebuild."""
     jsonl = [path for path in args.text if path.suffix == ".jsonl"]
@@ -235,7 +240,8 @@ def cmd_duplicates(args) -> int:
     rows = [[kind, f"{hit}/{n}", f"{hit / n:.0%}"] for kind, (hit, n) in r["kinds"].items()]
     corpus = prepare_corpus(args.documents, args.text, args.seed)
     timing = indexing.measure_signatures(corpus, WORK)
-    added = timing["with"] / timing["without"] - 1
+    cpu_with, cpu_without = (statistics.median(timing[f"{way}_cpu_seconds"]) for way in ("with", "without"))
+    signing = timing["signing"]["cpu_seconds"]
     body = (f"Pairs made from {r['stories']} paragraphs of {', '.join(p.name for p in jsonl)} "
             f"(bench/duplicates.py): {r['pairs']} pairs. The rule: signatures of {r['permutations']} MinHash "
             f"values over three-word shingles, {r['bands']} bands of {r['rows']}, folded at an estimated "
@@ -244,10 +250,13 @@ def cmd_duplicates(args) -> int:
             + table(["pair", "folded", "share"], rows)
             + "\n" + manifest_line(corpus)
             + f"\nRebuilds with {timing['procs']} writer processes, with signatures and without "
-              f"(`--no-signatures`) in turn, {timing['rounds']} times each: "
-              f"{', '.join(f'{s:.1f}' for s in timing['all_with'])} s with, "
-              f"{', '.join(f'{s:.1f}' for s in timing['all_without'])} s without. The fastest of each, "
-              f"{timing['with']:.1f} s against {timing['without']:.1f} s: signatures add {added:.0%}.\n")
+              f"(`--no-signatures`) in turn, {timing['rounds']} times each. Wall seconds: "
+              f"{_seconds(timing['with_seconds'])} with, {_seconds(timing['without_seconds'])} without. "
+              f"CPU seconds, all processes: {_seconds(timing['with_cpu_seconds'])} with, "
+              f"{_seconds(timing['without_cpu_seconds'])} without; the medians, {cpu_with:.1f} against "
+              f"{cpu_without:.1f}: signatures add {cpu_with / cpu_without - 1:.0%}. Signing all "
+              f"{timing['signing']['documents']:,} documents alone, in one process, takes {signing:.1f} CPU s, "
+              f"{signing / cpu_without:.0%} of a rebuild without them.\n")
     return _report(f"duplicates-{args.documents}", f"Near-duplicates, and their cost at {args.documents:,} documents",
                    body)
 

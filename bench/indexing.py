@@ -36,6 +36,12 @@ def _peak_rss_mb() -> float:
     return (own + children) / 1024
 
 
+def _cpu_seconds() -> float:
+    # This process's and its finished writer processes' CPU time, user and system.
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def _dir_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
@@ -105,7 +111,7 @@ def analyze_one(analysis: str, corpus: Path) -> dict:
 
 def run_one(way: str, corpus: Path, out: Path) -> dict:
     """Index ``corpus`` into ``out`` one ``way``; its figures (in this process)."""
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu_seconds()
     if way == "plain":
         documents = _plain(corpus, out)
     else:
@@ -114,8 +120,8 @@ def run_one(way: str, corpus: Path, out: Path) -> dict:
         documents = rebuild(corpus, out, procs=1 if way == "ours" else os.cpu_count(),
                             signatures=way != "unsigned").documents
     seconds = time.perf_counter() - started
-    return {"way": way, "documents": documents, "seconds": seconds, "index_bytes": _dir_bytes(out),
-            "peak_rss_mb": _peak_rss_mb()}
+    return {"way": way, "documents": documents, "seconds": seconds, "cpu_seconds": _cpu_seconds() - cpu,
+            "index_bytes": _dir_bytes(out), "peak_rss_mb": _peak_rss_mb()}
 
 
 def measure(way: str, corpus: Path, scratch: Path, keep_as: Path | None = None) -> dict:
@@ -147,13 +153,29 @@ def _in_fresh_process(function: str, name: str, *paths: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def measure_signatures(corpus: Path, scratch: Path, rounds: int = 3) -> dict:
+def measure_signatures(corpus: Path, scratch: Path, rounds: int = 5) -> dict:
     """Rebuilds with a writer per core, with near-duplicate signatures and without, each in a
-    fresh process, taken in turn ``rounds`` times; the fastest of each (the machine is
-    shared: the least disturbed run is the closest to the cost itself)."""
-    signed, unsigned = [], []
+    fresh process, taken in turn ``rounds`` times; and every document signed alone.
+
+    The machine is shared, so a rebuild's wall time swings by a quarter from one run
+    to the next, more than signatures cost: the comparison is of CPU seconds (all
+    processes), the median of each way."""
+    runs = {"with": [], "without": []}
     for _ in range(rounds):
-        signed.append(measure("ours-parallel", corpus, scratch)["seconds"])
-        unsigned.append(measure("unsigned", corpus, scratch)["seconds"])
-    return {"with": min(signed), "without": min(unsigned), "procs": os.cpu_count(), "rounds": rounds,
-            "all_with": signed, "all_without": unsigned}
+        runs["with"].append(measure("ours-parallel", corpus, scratch))
+        runs["without"].append(measure("unsigned", corpus, scratch))
+    signing = _in_fresh_process("sign_all", "signature", str(corpus))
+    return {"procs": os.cpu_count(), "rounds": rounds, "signing": signing,
+            **{f"{way}_{key}": [run[key] for run in done] for way, done in runs.items()
+               for key in ("seconds", "cpu_seconds")}}
+
+
+def sign_all(_name: str, corpus: Path) -> dict:
+    """CPU seconds to sign every document of ``corpus`` (the text the writer signs), files read beforehand."""
+    from indexer.duplicates.signature import signature
+
+    texts = [doc.body if doc.body.strip() else doc.title for doc in _documents(corpus)]
+    started = time.process_time()
+    for text in texts:
+        signature(text)
+    return {"documents": len(texts), "cpu_seconds": time.process_time() - started}

@@ -81,6 +81,8 @@ class SignatureField(FieldType):
 
 
 # Bumped whenever analysis or schema change in a way that needs a rebuild.
+# 8: near-duplicate signatures hash shingles from rensa's word hashes (cheaper;
+# the values differ from version 7's, so the two cannot be compared).
 # 7: a body's repeated passages are found word by word as whitespace cuts them.
 # 6: source and date are indexed (filters and facets), documents carry a
 # signature column (near-duplicates), and a body's repeated passages are
@@ -90,7 +92,7 @@ class SignatureField(FieldType):
 # 4: the analysis classes moved into packages by stage (indexer/analysis/,
 # indexer/storage/): an index pickles them by module, so older ones must be
 # rebuilt (the engine checks the version before Whoosh opens an index).
-ANALYSIS_VERSION = 7
+ANALYSIS_VERSION = 8
 
 
 @dataclass(frozen=True)
