@@ -13,7 +13,7 @@ from html import unescape
 from .analysis.chain import AnalysisSettings
 from .archive.filters import SORTS, check_filters
 from .ingest.build import RebuildError, rebuild, update
-from .quality.evaluate import CONFIGS, DatasetError, evaluate
+from .quality.evaluate import CONFIGS, HALVES, DatasetError, evaluate
 from .paths import DEFAULT_INDEX, DEFAULT_SOURCE
 from .search.parse import QueryError
 from .engine import DEFAULT_PER_PAGE, SearchEngine
@@ -54,6 +54,8 @@ def cmd_search(args) -> int:
     note = " (no document has every word; showing documents with any of them)" if page.relaxed else ""
     copies = f" ({page.documents} documents with copies)" if page.documents != page.total else ""
     print(f"{page.total} result(s){copies} for {args.query!r} in {page.took_ms:.1f} ms{note}")
+    for repair in page.repairs:
+        print(f"note: {repair.message}")
     if page.suggestions:
         print("did you mean: " + " | ".join(page.suggestions))
     for name in ("source", "year"):
@@ -88,11 +90,12 @@ def cmd_stats(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
-    result = evaluate(args.dataset, run_file=args.run, config=args.config)
+    result = evaluate(args.dataset, run_file=args.run, config=args.config, half=args.half)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return 0
-    print(f"{result['dataset']}  config={result['config']}  documents={result['documents']}  "
+    half = f"  half={result['half']}" if result["half"] else ""
+    print(f"{result['dataset']}  config={result['config']}{half}  documents={result['documents']}  "
           f"queries={result['queries']}  failed={len(result['failed_queries'])}  "
           f"empty={result['empty_results']}  ({result['query_seconds']} s of queries)")
     for name, value in result["metrics"].items():
@@ -147,6 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--run", type=Path, help="write the top 100 hits per query here as a TREC run file")
     p.add_argument("--config", choices=sorted(CONFIGS), default="default",
                    help="named configuration (see indexer/quality/evaluate.py)")
+    p.add_argument("--half", choices=HALVES, default=None,
+                   help="every other query only, from the first (even) or the second (odd): tune on one, "
+                        "report the other")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_evaluate)
 

@@ -23,7 +23,7 @@ from .archive.attributes import Attributes, read_attributes
 from .archive.filters import NONE as NO_FILTERS, Filters
 from .analysis.stemming import DEFAULT_STEMMER
 from .analysis.stopwords import DEFAULT_STOP_LIST
-from .search.parse import ALL_SCOPES, MatchTerms, ParsedQuery, QueryError, parse_query
+from .search.parse import ALL_SCOPES, MatchTerms, ParsedQuery, QueryError, Repair, parse_query
 from .search.ranking import ALL_WORDS_TIER, DEFAULT_RANKING, Ranking
 from .search.suggest import suggestions
 from .search.term_at_a_time import PostingsCache, Ranked, TermAtATime
@@ -83,6 +83,8 @@ class SearchPage:
     # True when no document had every word and the results match any of them.
     relaxed: bool = False
     ignored_words: list[str] = field(default_factory=list)
+    # Syntax read as text (an unpaired quotation mark or bracket), each with why.
+    repairs: list[Repair] = field(default_factory=list)
     # "Did you mean": the query with rare words replaced by indexed forms.
     suggestions: list[str] = field(default_factory=list)
     # Every matching document, copies included (``total`` counts groups of copies).
@@ -114,6 +116,7 @@ class SearchPage:
             "took_ms": self.took_ms,
             "relaxed": self.relaxed,
             "ignored_words": self.ignored_words,
+            "repairs": [{"code": r.code, "message": r.message} for r in self.repairs],
             "suggestions": self.suggestions,
             "results": [
                 {
@@ -381,6 +384,7 @@ class SearchEngine:
             hits=hits,
             relaxed=relaxed,
             ignored_words=parsed.ignored_stop_words,
+            repairs=parsed.repairs,
             suggestions=suggestions(reader, text, parsed.terms.words()),
             documents=arranged.documents,
             facets=arranged.facets,

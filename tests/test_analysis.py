@@ -9,7 +9,7 @@ from indexer.analysis.chain import AnalysisSettings, exact_analyzer, gram_analyz
 from indexer.analysis.normalize import normalize_word
 from indexer.storage.schema import build_schema
 from indexer.analysis.stemming import light_stems
-from indexer.analysis.stopwords import stop_words
+from indexer.analysis.stopwords import is_stop, stop_words
 
 
 def tokens(analyzer, text):
@@ -91,8 +91,11 @@ def test_gram_field_holds_four_letter_pieces_of_the_primary_stem():
 
 def test_function_stop_list_keeps_content_words_and_drops_question_words():
     function, full = stop_words("function"), stop_words("full")
-    for question_word in ("ما", "ماذا", "لماذا", "متي", "كم", "اين", "كيف", "هل"):
-        assert question_word in function
+    for question_word in ("ما", "ماذا", "لماذا", "متى", "كم", "أين", "كيف", "هل", "ماهو", "ماهي"):
+        assert is_stop(question_word, function)
+    # Decided on the word as written: على the preposition is a stop word, علي the name is not.
+    assert is_stop("على", function) and is_stop("عَلَى", function) and not is_stop("علي", function)
+    assert is_stop("إلى", function) and is_stop("الى", function)
     # Directions, superlatives and such are stop words in the full lexicon only.
     for content in ("جنوب", "اكثر", "الشمالي", "العامه"):
         assert content not in function

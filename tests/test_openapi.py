@@ -38,6 +38,7 @@ def test_the_description_is_valid_openapi(spec):
         {"q": "لافروف", "page": "2", "per_page": "2"},
         {"q": "سرغي"},  # nothing found, a suggestion
         {"q": "لافروف زاخاروفا ستوكهولم"},  # not every word in one document: relaxed
+        {"q": "(لافروف \"بلينكن"},  # stray marks read as text: repairs
         {"q": "<script>alert(1)</script> لافروف"},
         {"q": "بلينكن", "explain": "1", "sort": "newest", "source": ["سبوتنيك", "سبوتنيك عربي"]},
         {"q": "\"وزير الخارجية\" بلينك*", "explain": "1", "date_from": "2021-01-01", "date_to": "2021-12-31"},
@@ -51,7 +52,7 @@ def test_every_success_matches_its_schema(client, spec, params):
 
 @pytest.mark.parametrize(
     "params",
-    [{}, {"q": ""}, {"q": '"لافروف'}, {"q": "لافروف", "page": "0"}, {"q": "لافروف", "per_page": "51"},
+    [{}, {"q": ""}, {"q": "لاف*روف"}, {"q": "لافروف", "page": "0"}, {"q": "لافروف", "per_page": "51"},
      {"q": "لافروف", "page": "x"}, {"q": "ا" * 1001}],
 )
 def test_every_rejection_matches_the_error_schema(client, spec, params):

@@ -6,7 +6,7 @@ import pytest
 
 from conftest import api_search, ids, run_cli
 from indexer.search.bm25f import idf
-from indexer.search.ranking import Ranking
+from indexer.search.ranking import ALL_WORDS_TIER, Ranking
 from indexer.engine import SearchEngine
 
 DOCS = {
@@ -17,6 +17,12 @@ DOCS = {
     "many.txt": "الفريق والفرق\n\nالفريق فريق الفريقين للفريق بفريقه الفريق الفرق الفريق.\n",
     "other1.txt": "أخبار\n\nقال المدرب إن الفريق مستعد.\n",
     "other2.txt": "أخبار أخرى\n\nالفريق يتدرب صباحا.\n",
+    # A writer and a book share the root كتب.
+    "writer.txt": "كاتب من المدينة\n\nزار كاتب شهير المدينة القديمة.\n",
+    "book.txt": "معرض\n\nافتتح معرض الكتاب أبوابه في المدينة.\n",
+    # A common word written exactly, three times; a rare name only with a proclitic.
+    "cities.txt": "مدينة\n\nمدينة كبيرة ومدينة صغيرة ومدينة قديمة.\n",
+    "stockholm.txt": "رحلة\n\nوصل الوفد أمس إلى العاصمة بعد جولة، وأقام بستوكهولم يومين.\n",
 }
 
 
@@ -68,3 +74,24 @@ def test_a_word_counts_once_however_many_fields_and_forms_match(ranking_index):
 def test_a_natural_question_with_stray_punctuation_runs(ranking_client):
     data = api_search(ranking_client, "من الذي فاز في المباراة [الفاصلة؟")
     assert ids(data)[0] == "final.txt"
+
+
+def test_a_root_shared_by_chance_is_not_holding_the_word(ranking_client):
+    # الكتاب reaches كاتب through the root كتب: it matches and scores, but below the
+    # every-word tier, which a document earns only by holding each word, a stem of
+    # it or another spelling.
+    scores = {r["id"]: r["score"] for r in api_search(ranking_client, "كاتب المدينة")["results"]}
+    assert scores["writer.txt"] >= ALL_WORDS_TIER > scores["book.txt"] > 0
+
+
+def test_a_common_word_written_exactly_does_not_lift_a_document_over_the_rare_one(ranking_client):
+    # Neither document holds both words.  cities.txt writes the common word exactly;
+    # stockholm.txt holds the name asked about, with a proclitic (بستوكهولم).
+    found = ids(api_search(ranking_client, "مدينة ستوكهولم"))
+    assert found.index("stockholm.txt") < found.index("cities.txt")
+
+
+def test_one_typed_word_still_ranks_its_exact_form_first(ranking_client):
+    # The exact-form tier of a one-word query is untouched: المدينة as typed first.
+    found = ids(api_search(ranking_client, "مدينة"))
+    assert found[0] == "cities.txt"

@@ -143,8 +143,10 @@ def test_search_and_stats_commands(seed_index):
     assert "[عُرفت]" in result.stdout
     stats = run_cli("stats", "--index", str(seed_index))
     assert "documents: 5" in stats.stdout
-    bad = run_cli("search", '"unclosed', "--index", str(seed_index), check=False)
-    assert bad.returncode == 2 and "not closed" in bad.stderr
+    bad = run_cli("search", "لاف*روف", "--index", str(seed_index), check=False)
+    assert bad.returncode == 2 and "end of a word" in bad.stderr
+    stray = run_cli("search", '"لافروف', "--index", str(seed_index))
+    assert "note: A quotation mark" in stray.stdout
     none = run_cli("search", "لافروف", "--index", str(seed_index.parent / "no-index-here"), check=False)
     assert none.returncode == 1 and "rebuild" in none.stderr
 

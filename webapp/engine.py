@@ -14,8 +14,9 @@ _ID_SLOT = "\x00"
 ARABIC_MESSAGES = {
     "empty_query": "اكتب كلمة أو أكثر للبحث.",
     "query_too_long": "الاستعلام أطول من المسموح؛ اختصره.",
-    "unbalanced_quote": "علامة التنصيص (\") غير مغلقة.",
-    "unbalanced_bracket": "قوس غير متوازن في الاستعلام.",
+    # Not refusals: what the page says when a stray mark was read as text.
+    "unbalanced_quote": "علامة التنصيص (\") بلا علامة تغلقها، فقُرئت نصًا لا عبارة.",
+    "unbalanced_bracket": "قوس بلا قوس يقابله، فقُرئ نصًا لا تجميعًا.",
     "too_deep": "الأقواس متداخلة أكثر من اللازم.",
     "too_many_terms": "الاستعلام يحوي كلمات أكثر من المسموح.",
     "only_stop_words": "الاستعلام كله كلمات شائعة جدًا؛ أضف كلمة أدق، أو ضع العبارة بين علامتي تنصيص.",

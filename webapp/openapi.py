@@ -30,7 +30,7 @@ _SCHEMAS = {
         "additionalProperties": False,
         "required": [
             "query", "scope", "total", "page", "per_page", "pages", "took_ms",
-            "relaxed", "ignored_words", "suggestions", "documents", "filters", "facets", "results",
+            "relaxed", "ignored_words", "repairs", "suggestions", "documents", "filters", "facets", "results",
         ],
         "properties": {
             "query": {"type": "string", "description": "The query as received."},
@@ -73,6 +73,20 @@ _SCHEMAS = {
             "ignored_words": {
                 "type": "array", "items": {"type": "string"},
                 "description": "Very common words left out of the search (normalized).",
+            },
+            "repairs": {
+                "type": "array",
+                "description": (
+                    "Query syntax read as text rather than refused: a quotation mark or bracket without "
+                    "its partner (codes unbalanced_quote, unbalanced_bracket)."
+                ),
+                "items": {
+                    "type": "object", "additionalProperties": False, "required": ["code", "message"],
+                    "properties": {
+                        "code": {"type": "string", "enum": ["unbalanced_quote", "unbalanced_bracket"]},
+                        "message": {"type": "string"},
+                    },
+                },
             },
             "suggestions": {
                 "type": "array", "items": {"type": "string"}, "maxItems": 3,
@@ -190,7 +204,9 @@ def openapi_document() -> dict:
                             "name": "q", "in": "query", "required": True,
                             "description": (
                                 "The query: words, \"phrases\", OR, NOT or -word, prefix*, "
-                                "title:word (or عنوان:word), parentheses."
+                                "title:word (or عنوان:word), parentheses. A - inside a word is a hyphen "
+                                "(كوريا-الجنوبية), not NOT; a quotation mark or bracket without its partner "
+                                "is read as text (see repairs)."
                             ),
                             "schema": {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_CHARS,
                                        "pattern": QUERY_PATTERN},

@@ -62,6 +62,7 @@ def is_year(filters, year: str) -> bool:
     return tuple(map(str, (filters.date_from, filters.date_to))) == year_range(year)
 
 
+bp.add_app_template_global(arabic_message, "arabic_message")
 bp.add_app_template_global(SORT_LABELS, "SORT_LABELS")
 bp.add_app_template_global(HOW_LABELS, "HOW_LABELS")
 bp.add_app_template_global(FIELD_LABELS, "FIELD_LABELS")

@@ -31,9 +31,9 @@ from functools import lru_cache
 from whoosh.analysis import CompositeAnalyzer, Filter, NgramFilter, RegexTokenizer
 from whoosh.analysis.acore import unstopped
 
-from .normalize import IGNORABLE_CLASS, fold_hamza, normalize_word, written_word
-from .stemming import DEFAULT_STEMMER, get_stemmer, root
-from .stopwords import DEFAULT_STOP_LIST, STOP_LISTS, stop_words
+from .normalize import IGNORABLE_CLASS, fold_hamza, normalize_word, stop_form, written_word
+from .stemming import DEFAULT_STEMMER, get_stemmer, light_bases, light_stems, root
+from .stopwords import DEFAULT_STOP_LIST, STOP_LISTS, is_stop, stop_words
 from .variants import spelling_terms
 
 # A word starts with a letter and runs on through letters and the marks that
@@ -65,10 +65,20 @@ class _WordMapFilter(Filter):
                 yield t
 
 
-class ArabicNormalizeFilter(_WordMapFilter):
-    """Normalizes each token's text in place."""
+class ArabicNormalizeFilter(Filter):
+    """Normalizes each token's text in place, keeping the text as written in ``typed``
+    (the stop filter decides on it: علي the name, على the preposition)."""
 
-    word_map = staticmethod(normalize_word)
+    def __eq__(self, other):
+        return type(other) is type(self)
+
+    def __call__(self, tokens):
+        for t in tokens:
+            text = normalize_word(t.text)
+            if text:
+                t.typed = t.text
+                t.text = text
+                yield t
 
 
 class WrittenWordFilter(_WordMapFilter):
@@ -119,7 +129,7 @@ class ArabicStopFilter(Filter):
     def __call__(self, tokens):
         stops = stop_words(self.stop_list)
         for t in tokens:
-            if t.text in stops:
+            if is_stop(t.typed, stops):
                 if not t.removestops:
                     t.stopped = True
                     yield t
@@ -263,7 +273,7 @@ def token_forms(token: str, settings: AnalysisSettings) -> tuple:
     stem = get_stemmer(settings.stemmer)
     stops = stop_words(settings.stop_list)
     return tuple(
-        (t.text, () if t.text in stops else stemmed(stem, t.text), t.startchar, t.endchar)
+        (t.text, () if is_stop(t.typed, stops) else stemmed(stem, t.text), t.startchar, t.endchar)
         for t in _exact_chain()(token, chars=True)
     )
 
@@ -341,6 +351,17 @@ def tokens_of(text: str) -> list[str]:
         words = _TOKEN.findall(text)
         _last_tokenized = (text, words)
     return words
+
+
+def forget_words() -> None:
+    """Empties the analysis's caches of words (each holds up to 200,000).
+
+    They serve searches and snippets, where the same words come back.  A writer
+    analyzes each distinct token once (storage/inversion.py), so for it they
+    only grow: at 150,000 documents a writer process held about 400 MB in them."""
+    for cached in (normalize_word, stop_form, written_word, fold_hamza, light_bases, light_stems, root,
+                   spelling_terms, token_forms):
+        cached.cache_clear()
 
 
 _replays: list[TokenReplay] = []

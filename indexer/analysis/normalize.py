@@ -93,6 +93,20 @@ def normalize_word(word: str) -> str:
     return word.translate(_TABLE).lower()
 
 
+# The stop list's form of a word (stopwords.py): normalized, except that ى stays
+# apart from ي and آ from bare alef.  علي the name is not على the preposition,
+# and آل (the family of) is not a stray ال.
+_STOP_TABLE = {cp: repl for cp, repl in _TABLE.items() if cp not in (ord(araby.ALEF_MAKSURA), ord(araby.ALEF_MADDA))}
+
+
+@lru_cache(maxsize=200_000)
+def stop_form(word: str) -> str:
+    """``word`` as the stop list compares it: normalized but for ى and آ."""
+    if _has_presentation_forms(word):
+        word = unicodedata.normalize("NFKC", word)
+    return word.translate(_STOP_TABLE).lower()
+
+
 def _text_table():
     """The character table as an array over the Basic Multilingual Plane: each code
     point's replacement, DELETED_MARK where normalization deletes it."""

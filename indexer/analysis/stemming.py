@@ -15,6 +15,8 @@ forms are ا.
 from functools import lru_cache
 from importlib import resources
 
+from .lexicon import begins_with_waw, waw_words
+
 # Definite-article groups, longest first; each may carry و or ف in front.
 _ARTICLES = ("ال", "بال", "كال", "لل")
 PREFIXES = tuple(
@@ -29,6 +31,13 @@ MIN_AFTER_PRONOUN = 4
 # The lone ه (his) is also teh marbuta written as heh (مدينه), so it is only
 # taken off after the plural: محادثاته -> محادثات.
 PLURAL_POSSESSIVE = "اته"
+# ة is written ت before an attached pronoun: مساحة, مساحتها; حكومة, حكومته;
+# جامعة, جامعتهم.  A word ending in ت and one of these is read as its ة form
+# first (the usual case for nouns, and the ت of a verb's past goes the same
+# way: قابلته -> قابل), its ت form kept as the alternative (بيروتها).
+TEH_PRONOUNS = ("هما", "كما", "ها", "هم", "كم", "كن", "نا", "ه")
+# Letters before the ت: shorter words mostly end in a ت of their own (بيته, وقتها, بنته).
+MIN_BEFORE_TEH = 3
 # Suffixes in Light10 order; each is removed at most once, in this order.
 SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
 # Single-letter proclitics that are also common first letters of stems
@@ -84,6 +93,12 @@ def _strip_suffixes(word: str) -> str:
     return STEM_EXCLUSIONS.get(word, word)
 
 
+@lru_cache(maxsize=1)
+def _waw_noun_stems() -> frozenset[str]:
+    # The dictionary's nouns that begin with و, as the stemmer leaves them (وفاه -> وفا).
+    return frozenset(_strip_suffixes(noun) for noun in waw_words()[0])
+
+
 def _protected(word: str) -> bool:
     """Whether the first letter of ``word`` belongs to it (an exclusion says so)."""
     return word in STEM_EXCLUSIONS or _strip_suffixes(word) in _EXCLUDED_STEMS
@@ -110,6 +125,9 @@ def light_bases(word: str) -> tuple[str, ...]:
             return (with_lam,)
         return (base, with_lam)
     if not article and base.startswith("و") and len(base) - 1 >= MIN_AFTER_WAW and not _protected(base):
+        if begins_with_waw(base, _waw_noun_stems()):
+            # وفاة, ولدت: a word of its own first, the conjunction's reading after.
+            return (base[1:], base)
         base = base[1:]
     bases = [base]
     if base[:1] in AMBIGUOUS_PROCLITICS and len(base) - 1 >= 3 and not _protected(base):
@@ -117,14 +135,43 @@ def light_bases(word: str) -> tuple[str, ...]:
     return tuple(bases)
 
 
+def _marbuta_form(base: str) -> str | None:
+    """``base`` with a ت before an attached pronoun read as ة (normalized: ه), pronoun dropped."""
+    if base in STEM_EXCLUSIONS:
+        return None
+    for pronoun in TEH_PRONOUNS:
+        if base.endswith("ت" + pronoun) and len(base) - len(pronoun) - 1 >= MIN_BEFORE_TEH:
+            return base[: -len(pronoun) - 1] + "ه"
+    return None
+
+
+# After ا, ات is mostly the plural (سياراتها -> سيار); ـاة nouns are short
+# (حياة, صلاة, قناة, فتاة): their ة reading is offered after this many letters at most.
+MAX_BEFORE_AH = 3
+
+
+def _base_stems(base: str) -> list[str]:
+    """The stems of one reading of the proclitics: the ة reading first where there is one,
+    second after ا (حياتها -> حي, حيا), none after a longer word's ا (اجتماعاتهم -> اجتماع)."""
+    marbuta = _marbuta_form(base)
+    if marbuta is None:
+        return [_strip_suffixes(base)]
+    if marbuta.endswith("اه"):
+        if len(marbuta) - 2 > MAX_BEFORE_AH:
+            return [_strip_suffixes(base)]
+        return [_strip_suffixes(base), _strip_suffixes(marbuta)]
+    return [_strip_suffixes(marbuta), _strip_suffixes(base)]
+
+
 @lru_cache(maxsize=200_000)
 def light_stems(word: str) -> tuple[str, ...]:
     """The light stem of ``word`` first, then any alternative stems.
 
-    The alternative reads a further leading و ب ك ل ف as a proclitic
-    (بلافروف -> لافروف); it is kept only when its stem has three letters.
+    An alternative reads a further leading و ب ك ل ف as a proclitic
+    (بلافروف -> لافروف), or a ت before a pronoun as itself rather than ة
+    (حكومته -> حكوم, then حكومت); it is kept only when it has three letters.
     """
-    primary, *others = (_strip_suffixes(base) for base in light_bases(word))
+    primary, *others = (stem for base in light_bases(word) for stem in _base_stems(base))
     return tuple(dict.fromkeys([primary, *(s for s in others if len(s) >= MIN_ALTERNATIVE)]))
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .normalize import normalize_word
+from .normalize import normalize_word, stop_form
 
 # Lexicon classes (class_word) of lemmas that are content in a search.
 CONTENT_CLASSES = frozenset(
@@ -36,7 +36,12 @@ CONTENT_CLASSES = frozenset(
 )
 # Words that only make a question a question (ما هو ...؟ متى ...؟ لماذا ...؟):
 # they never tell documents apart.  لماذا is not a lexicon lemma.
-QUESTION_WORDS = ("ما", "ماذا", "لماذا", "متى", "كم", "أين", "كيف", "هل", "من", "هو", "هي", "أي", "كان", "كانت")
+QUESTION_WORDS = ("ما", "ماذا", "لماذا", "متى", "كم", "أين", "كيف", "هل", "من", "هو", "هي", "أي", "كان", "كانت",
+                  # the same, joined as people type them
+                  "ماهو", "ماهي", "ماهى")
+# A lone ال is a word begun and not finished, never one to search for (آل, with its
+# madda, is a word: stop forms keep the madda).
+STRAY_WORDS = ("ال",)
 
 STOP_LISTS = ("function", "full")
 DEFAULT_STOP_LIST = "function"
@@ -50,7 +55,7 @@ def _lexicon():
 
 @lru_cache(maxsize=None)
 def stop_words(name: str = DEFAULT_STOP_LIST) -> frozenset[str]:
-    """The stop list ``name``, every word passed through our normalizer."""
+    """The stop list ``name``, each word in its stop form (normalize.stop_form)."""
     lexicon = _lexicon()
     if name == "full":
         words = lexicon.stopwords_list()
@@ -63,4 +68,20 @@ def stop_words(name: str = DEFAULT_STOP_LIST) -> frozenset[str]:
         words.extend(QUESTION_WORDS)
     else:
         raise ValueError(f"unknown stop list {name!r}; choose one of {', '.join(STOP_LISTS)}")
-    return frozenset(filter(None, (normalize_word(w) for w in words)))
+    words = [*words, *STRAY_WORDS]
+    return frozenset(filter(None, (stop_form(w) for w in words)))
+
+
+@lru_cache(maxsize=None)
+def folded_stop_words(name: str = DEFAULT_STOP_LIST) -> frozenset[str]:
+    """The normalized forms of the stop list ``name`` (علي among them: على folds into it).
+
+    For what sees only normalized terms, where علي may be either: the roots and
+    4-grams mapped from the index's exact terms (storage/relatives.py)."""
+    return frozenset(filter(None, map(normalize_word, stop_words(name))))
+
+
+def is_stop(typed: str, stops: frozenset[str]) -> bool:
+    """Whether the token ``typed`` (as written) is in ``stops``, a ``stop_words`` list:
+    decided on the written form, so علي the name is a word and على is not."""
+    return stop_form(typed) in stops

@@ -40,6 +40,9 @@ CONFIGS = {
     "all-or-any": {"ranking": {"match": "all-or-any"}},
     "exact-tier-always": {"ranking": {"exact_tier_max_words": MAX_TERMS}},
     "exact-tier-never": {"ranking": {"exact_tier_max_words": 0}},
+    "tiers-anywhere": {"ranking": {"exact_tier_needs_all": False}},
+    "no-tier-rarity": {"ranking": {"tier_rarity": 0.0}},
+    "relatives-in-all-tier": {"ranking": {"relatives_in_all_tier": True}},
     "no-roots": {"ranking": {"weights": {"root": 0.0}}},
     "no-grams": {"ranking": {"weights": {"gram": 0.0}}},
     "no-relatives": {"ranking": {"weights": {"root": 0.0, "gram": 0.0}}},
@@ -84,7 +87,13 @@ def read_queries(path: Path) -> list[tuple[str, str]]:
     return [(str(r["id"]), r["text"]) for r in rows]
 
 
-def evaluate(dataset: Path, run_file: Path | None = None, config: str = "default") -> dict:
+HALVES = ("even", "odd")
+
+
+def evaluate(dataset: Path, run_file: Path | None = None, config: str = "default", half: str | None = None) -> dict:
+    """Index ``dataset``'s corpus, run its queries and score the run.  ``half`` ("even" or
+    "odd") keeps every other query (by their order in queries.jsonl, from the first or the
+    second): tune a change on one half and report the other beside it, so a gain is not a fit."""
     dataset = Path(dataset)
     for name in ("corpus.jsonl", "queries.jsonl", "qrels.tsv"):
         if not (dataset / name).is_file():
@@ -93,6 +102,12 @@ def evaluate(dataset: Path, run_file: Path | None = None, config: str = "default
         raise DatasetError(f"unknown config {config!r}; choose one of {', '.join(CONFIGS)}")
     queries = read_queries(dataset / "queries.jsonl")
     qrels = read_qrels(dataset / "qrels.tsv")
+    if half is not None:
+        if half not in HALVES:
+            raise DatasetError(f"unknown half {half!r}; choose even or odd")
+        queries = queries[HALVES.index(half)::2]
+        kept = {qid for qid, _ in queries}
+        qrels = {qid: rel for qid, rel in qrels.items() if qid in kept}
     if not any(qrels.values()):
         raise DatasetError(f"{dataset / 'qrels.tsv'} judges no query relevant")
     with tempfile.TemporaryDirectory(prefix="evaluate-") as tmp:
@@ -122,6 +137,7 @@ def evaluate(dataset: Path, run_file: Path | None = None, config: str = "default
     return {
         "dataset": str(dataset),
         "config": config,
+        "half": half,
         "documents": report.documents,
         "queries": len(queries),
         "failed_queries": failed,

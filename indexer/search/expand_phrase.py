@@ -18,12 +18,12 @@ from .expansion import Expansion
 def expand_phrase(expansion: Expansion, q: Q.Phrase, negated: bool) -> Q.Query:
     """The query of the phrase ``q``."""
     expansion.count_leaf()
-    words = [w for w in map(normalize_word, q.words) if w]
-    stem_words, stop_words = _stems_and_stop_words(expansion, words)
+    typed = [w for w in q.words if normalize_word(w)]
+    words = list(map(normalize_word, typed))
+    stem_words, stop_words = _stems_and_stop_words(expansion, typed)
     # The stem field has no stop words: each one skipped lets the stems stand one word further apart.
     stem_slop = max(q.slop, 1) + (len(words) - len(stem_words))
     scopes = expansion.scopes(q.fieldname)
-    typed = [w for w in q.words if normalize_word(w)]
     match, written = [], []
     for scope in scopes:
         written += expansion.written_terms(scope, typed)
@@ -36,24 +36,23 @@ def expand_phrase(expansion: Expansion, q: Q.Phrase, negated: bool) -> Q.Query:
         expansion.terms.exact[scope].update(w for w in words if w not in joined)
         expansion.terms.joined[scope].update(joined)
         expansion.terms.stems[scope].update(stem_words)
-    expansion.exact_forms.append(Q.Or([Q.Phrase(TEXT_FIELDS[scope].exact, words, slop=q.slop) for scope in scopes]))
-    if written:
-        expansion.written_forms.append(_every_word_written(written))
+    expansion.tier_word(Q.Or([Q.Phrase(TEXT_FIELDS[scope].exact, words, slop=q.slop) for scope in scopes]),
+                        _every_word_written(written) if written else None)
     # A phrase's idf is the sum of its words' (bm25f.WordGroup).
     idf_words = [[(TEXT_FIELDS["body"].exact, w)] for w in words]
     return expansion.spent(expansion.word_query(match, [], idf_words, bonus=expansion.written_bonus(written),
                                                 label=" ".join(q.words)))
 
 
-def _stems_and_stop_words(expansion: Expansion, words: list[str]) -> tuple[list[str], list[str]]:
-    """The first stem of each content word, and the stop words (which have no stem)."""
+def _stems_and_stop_words(expansion: Expansion, typed: list[str]) -> tuple[list[str], list[str]]:
+    """The first stem of each content word, and the stop words (which have no stem), normalized."""
     stem_words, stop_words = [], []
-    for word in words:
+    for word in typed:
         stems = expansion.stems(word)
         if stems:
             stem_words.append(stems[0])
         else:
-            stop_words.append(word)
+            stop_words.append(normalize_word(word))
     return stem_words, stop_words
 
 

@@ -28,7 +28,7 @@ def expand_word(expansion: Expansion, q: Q.Term, negated: bool) -> Q.Query | Non
     """The query of the word ``q``; None for a stop word, which is left out."""
     expansion.count_leaf()
     word = normalize_word(q.text)
-    stems = expansion.stems(word)
+    stems = expansion.stems(q.text)  # as typed: the stop list decides on the written form
     if not stems:
         # A stop word: too common to tell documents apart; phrases still use it.
         expansion.ignored.append(word)
@@ -46,10 +46,10 @@ def expand_word(expansion: Expansion, q: Q.Term, negated: bool) -> Q.Query | Non
         idf_pairs += _idf_pairs(scope, word, stems, related)
         expansion.terms.exact[scope].add(word)
         expansion.terms.stems[scope].update(stems)
-    expansion.exact_forms.append(Q.Or([Q.Term(TEXT_FIELDS[scope].exact, word) for scope in scopes]))
-    if written:
-        # The tier asks only whether a document holds one of them: no weight.
-        expansion.written_forms.append(Q.Or([Q.Term(t.fieldname, t.text) for t in written]))
+    exact = [Q.Term(TEXT_FIELDS[scope].exact, word) for scope in scopes]
+    # The tiers ask only whether a document holds one of them: no weight.
+    expansion.tier_word(Q.Or(exact), Q.Or([Q.Term(t.fieldname, t.text) for t in written]) if written else None,
+                        expansion.exact_frequency(exact))
     query = expansion.word_query(match, relatives, [idf_pairs], bonus=expansion.written_bonus(written), label=q.text)
     return expansion.spent(query)
 

@@ -40,8 +40,12 @@ class Expansion:
         self.leaves = 0
         # One query per positive word or phrase: "the document holds this exact form".
         self.exact_forms: list[Q.Query] = []
-        # One per positive word or phrase: "the document writes it with the letters typed".
-        self.written_forms: list[Q.Query] = []
+        # One per positive word or phrase: "the document writes it with the letters typed"
+        # (None where no document does).
+        self.written_forms: list[Q.Query | None] = []
+        # One per positive word or phrase: how many documents hold its exact form (None for a
+        # phrase, or without an index), so the tiers can tell a rare word from a common one.
+        self.exact_frequencies: list[int | None] = []
         # What the query reads and scores as a whole (query_cost.py); known only with an index.
         self.cost = QueryCost(reader, memo) if reader is not None else None
         self._analysis_settings = None
@@ -74,6 +78,18 @@ class Expansion:
     def stems(self, word: str) -> list[str]:
         """The stems of ``word``: none for a stop word."""
         return self.analyzed("stem", word)
+
+    def tier_word(self, exact: Q.Query, written: Q.Query | None, frequency: int | None = None) -> None:
+        """One positive word's or phrase's tiers: its exact form, its written form, its rarity."""
+        self.exact_forms.append(exact)
+        self.written_forms.append(written)
+        self.exact_frequencies.append(frequency)
+
+    def exact_frequency(self, terms: list[Q.Term]) -> int | None:
+        """Documents holding the commonest of ``terms`` (a word's exact form in each scope)."""
+        if self.reader is None:
+            return None
+        return max(self.reader.doc_frequency(t.fieldname, t.text) for t in terms)
 
     def weight(self, scope: str, kind: str) -> float:
         return self.ranking.weight(scope, kind)

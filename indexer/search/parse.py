@@ -15,6 +15,7 @@ person is told what is wrong instead of getting a surprising result.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -24,6 +25,7 @@ from whoosh.fields import TEXT, Schema
 
 from ..analysis.chain import written_analyzer
 from ..storage.schema import TEXT_FIELDS
+from .bm25f import WordGroup
 from .expand_boolean import expand
 # Also importable from here, the face of query parsing: the limits a query is
 # held to (bench/, quality/) and the prefix node the array scorer runs (term_at_a_time.py).
@@ -32,6 +34,7 @@ from .expansion import MAX_TERMS, Expansion  # noqa: F401
 from .match_terms import MatchTerms
 from .query_cost import OverBudget, QueryCost
 from .query_error import QueryError
+from .relative_terms import RelativeTerm
 from .ranking import ALL_WORDS_TIER, DEFAULT_RANKING, EXACT_FORM_TIER, WRITTEN_FORM_TIER, Ranking
 
 MAX_QUERY_CHARS = 1000
@@ -54,11 +57,22 @@ _STAR_INSIDE_WORD = re.compile(r"\*(?![\s()+\-]|$)")
 _STAR_AFTER_NO_WORD = re.compile(r'(?:^|[\s()+\-"*])\*')
 # And it must follow the word's last letter, not a space, bracket, operator
 # or phrase.  The same rules as a JSON Schema pattern for q (webapp/openapi.py).
-QUERY_PATTERN = (rf'^(?:[{_QUOTES}][^{_QUOTES}]*[{_QUOTES}]|[^{_QUOTES}*]'
-                 rf'|[^{_QUOTES}*\s()+\-]\*(?=$|[\s()+\-]))*$')
+_OUTSIDE = rf'[^{_QUOTES}*]|[^{_QUOTES}*\s()+\-]\*(?=$|[\s()+\-]|[{_QUOTES}][^{_QUOTES}]*$)'
+# A quotation mark left without a partner (the last, when they are odd) is read as
+# text: what follows it is outside any phrase, and a * may stand before it.
+QUERY_PATTERN = rf'^(?:[{_QUOTES}][^{_QUOTES}]*[{_QUOTES}]|{_OUTSIDE})*(?:[{_QUOTES}](?:{_OUTSIDE})*)?$'
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 # Field names a person may type before a colon.
 FIELD_ALIASES = {"title": ["عنوان", "العنوان"]}
+
+
+@dataclass(frozen=True)
+class Repair:
+    """Syntax a query held that the search read as text, and why: people paste
+    questions with a stray quotation mark or bracket, and mean their words."""
+
+    code: str
+    message: str
 
 
 @dataclass
@@ -72,26 +86,85 @@ class ParsedQuery:
     # One query per positive word or phrase: "the document holds it as typed".
     exact_forms: list[Q.Query] = field(default_factory=list)
     # One query per positive word or phrase: "the document writes it as typed"
-    # (same letters, any proclitics): مدرسه before مدرسة.
-    written_forms: list[Q.Query] = field(default_factory=list)
+    # (same letters, any proclitics): مدرسه before مدرسة.  None where no document does.
+    written_forms: list[Q.Query | None] = field(default_factory=list)
+    # Per positive word or phrase, documents holding its exact form (None: a phrase, or no index).
+    exact_frequencies: list[int | None] = field(default_factory=list)
+    # Documents in the index (0 without one): with the frequencies, each word's rarity.
+    documents: int = 0
+    _held: Q.Query | None = field(default=None, repr=False)
     # What the search will read (query_cost.py), when parsed with the index at hand.
     cost: QueryCost | None = None
+    # Syntax read as text rather than refused (an unpaired quotation mark or bracket).
+    repairs: list[Repair] = field(default_factory=list)
 
     def with_exact_tier(self, q: Q.Query, ranking: Ranking) -> Q.Query:
-        """``q`` plus, for a short query, a tier per word whose exact form a document holds."""
+        """``q`` plus, for a short query, a tier per word whose exact form a document holds
+        (of several words, only the rare ones: ``tier_words``)."""
         if not self.exact_forms or len(self.exact_forms) > ranking.exact_tier_max_words:
             return q
-        tiers = [Q.ConstantScoreQuery(e, EXACT_FORM_TIER) for e in self.exact_forms]
+        chosen = self.tier_words(ranking)
+        forms = [(self.exact_forms[i], EXACT_FORM_TIER) for i in chosen]
         if ranking.written_tier:
-            tiers += [Q.ConstantScoreQuery(w, WRITTEN_FORM_TIER) for w in self.written_forms]
-        return Q.AndMaybe(q, Q.Or(tiers))
+            forms += [(self.written_forms[i], WRITTEN_FORM_TIER) for i in chosen if self.written_forms[i] is not None]
+        if ranking.exact_tier_needs_all and self.relaxed is not None:
+            every = self.every_word_held(ranking)  # one node, evaluated once for all the tiers
+            forms = [(Q.And([every, form]), score) for form, score in forms]
+        return Q.AndMaybe(q, Q.Or([Q.ConstantScoreQuery(form, score) for form, score in forms]))
+
+    def tier_words(self, ranking: Ranking) -> list[int]:
+        """The words (by place) whose exact form earns a tier: every one of a one-word query;
+        of several, those nearly as rare as the rarest (idf at least ``ranking.tier_rarity``
+        times the largest), so that الملك written exactly does not lift a document above
+        one that holds the name asked about by its stem.  A phrase always earns it."""
+        places = list(range(len(self.exact_forms)))
+        if len(places) < 2 or not ranking.tier_rarity or not self.documents:
+            return places
+        rarity = [None if f is None else _idf(f, self.documents) for f in self.exact_frequencies]
+        rarest = max((r for r in rarity if r is not None), default=0.0)
+        return [i for i in places if rarity[i] is None or rarity[i] >= ranking.tier_rarity * rarest]
 
     def all_first(self, ranking: Ranking) -> Q.Query:
         """Every document with any word, those with every word ranked first."""
         if self.relaxed is None:
             return self.with_exact_tier(self.query, ranking)
-        tiered = Q.Or([self.relaxed, Q.ConstantScoreQuery(self.query, ALL_WORDS_TIER)])
+        tiered = Q.Or([self.relaxed, Q.ConstantScoreQuery(self.every_word_held(ranking), ALL_WORDS_TIER)])
         return self.with_exact_tier(tiered, ranking)
+
+    def every_word_held(self, ranking: Ranking) -> Q.Query:
+        """What a document must match to hold every word (the query itself, or without relatives)."""
+        if ranking.relatives_in_all_tier:
+            return self.query
+        if self._held is None:
+            self._held = _held(self.query) or self.query
+        return self._held
+
+
+def _idf(frequency: int, documents: int) -> float:
+    # BM25's idf (as bm25f.py weighs a word), never below 0.
+    return math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5))
+
+
+def _held(q: Q.Query) -> Q.Query | None:
+    """``q`` with every word's roots and 4-grams left out: what matches a document that holds
+    each word as itself, by a stem or in another spelling (the all-words tier).  A root
+    shared by chance (كاتب, مكتبة: كتب) still makes a document match, below that tier."""
+    kind = type(q)
+    if kind is RelativeTerm:
+        return None
+    if kind is WordGroup:
+        return _held(q.child)
+    if kind is Q.AndMaybe:  # the optional part adds score only
+        return _held(q.a)
+    if kind is Q.AndNot:
+        kept = _held(q.a)
+        return Q.AndNot(kept, q.b) if kept is not None else None
+    if kind in (Q.And, Q.Or):
+        kept = [k for k in map(_held, q.subqueries) if k is not None]
+        if kind is Q.And and len(kept) < len(q.subqueries):
+            return None
+        return kind(kept) if kept else None
+    return q
 
 
 class _ArabicWildcardPlugin(qparser.WildcardPlugin):
@@ -122,36 +195,65 @@ def _make_parser() -> qparser.QueryParser:
 _parser = None
 
 
-def _check_syntax(text: str) -> None:
+def _check_size(text: str) -> None:
     if not text.strip():
         raise QueryError("empty_query", "The query is empty: type a word to search for.")
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(
             "query_too_long", f"The query has {len(text)} characters; the limit is {MAX_QUERY_CHARS}."
         )
-    if text.count('"') % 2:
-        raise QueryError("unbalanced_quote", 'A quotation mark (") is not closed.')
-    # Brackets inside a phrase are its text, not grouping (Whoosh reads them so).
-    outside_phrases = _PHRASE.sub('"', text.translate(_QUOTE_MARKS))
-    depth = 0
-    for ch in outside_phrases:
-        if ch == "(":
-            depth += 1
-            if depth > MAX_NESTING:
-                raise QueryError("too_deep", f"Brackets nest more than {MAX_NESTING} deep.")
-        elif ch == ")":
-            depth -= 1
-            if depth < 0:
-                raise QueryError("unbalanced_bracket", "The bracket ) has no opening partner.")
-    if depth:
-        raise QueryError("unbalanced_bracket", "The bracket ( is not closed.")
+
+
+def _check_syntax(text: str) -> None:
+    """What the query, stray marks read as text (``_repaired``), still cannot run as."""
     words = [w.strip("()[]{}\"+-*") for w in text.split()]
     if all(w in _OPERATORS or not any(ch.isalnum() for ch in w) for w in words):
         raise QueryError("no_search_terms", "The query has no words to search for, only operators or punctuation.")
+    outside_phrases = _PHRASE.sub('"', text)
     if _STAR_INSIDE_WORD.search(outside_phrases):
         raise QueryError("unsupported_wildcard", "Only a * at the end of a word is supported (بلينك*).")
     if _STAR_AFTER_NO_WORD.search(outside_phrases):
         raise QueryError("lone_wildcard", "A * must follow at least two letters (بلينك*).")
+
+
+# A - inside a word or number is a hyphen (ألزاس-لورين, 2010-2026), and one
+# standing alone is a dash (حرب - سلام): neither is NOT, which is a - that
+# begins a word, after a space, a bracket or the start.
+_INNER_HYPHEN = re.compile(r"(?<=[^\s(])-|-(?=[\s)]|$)")
+
+
+def _repaired(text: str) -> tuple[str, list[Repair]]:
+    """``text`` (quotation marks made plain) with what would not parse as syntax read
+    as text: a hyphen inside a word, the last quotation mark when one has no
+    partner, a bracket without its partner.  Brackets nested too deep are refused."""
+    repairs = []
+    text = _INNER_HYPHEN.sub(" ", text)
+    if text.count('"') % 2:
+        at = text.rindex('"')
+        text = text[:at] + " " + text[at + 1:]
+        repairs.append(Repair("unbalanced_quote",
+                              'A quotation mark (") had no partner; it was read as text, not as a phrase.'))
+    chars, opened, unpaired, inside = list(text), [], False, False
+    for at, ch in enumerate(chars):
+        if ch == '"':
+            inside = not inside  # brackets inside a phrase are its text (Whoosh reads them so)
+        elif inside:
+            continue
+        elif ch == "(":
+            opened.append(at)
+            if len(opened) > MAX_NESTING:
+                raise QueryError("too_deep", f"Brackets nest more than {MAX_NESTING} deep.")
+        elif ch == ")":
+            if opened:
+                opened.pop()
+            else:
+                chars[at], unpaired = " ", True
+    for at in opened:
+        chars[at], unpaired = " ", True
+    if unpaired:
+        repairs.append(Repair("unbalanced_bracket",
+                              "A bracket had no partner; it was read as text, not as grouping."))
+    return "".join(chars), repairs
 
 
 def _relaxed(q: Q.Query) -> Q.Query | None:
@@ -210,8 +312,9 @@ def parse_query(
     global _parser
     if not isinstance(text, str):
         raise QueryError("empty_query", "The query is empty: type a word to search for.")
-    _check_syntax(text)
-    cleaned = text.translate(_QUOTE_MARKS).translate(_PUNCTUATION_BRACKETS)
+    _check_size(text)
+    cleaned, repairs = _repaired(text.translate(_QUOTE_MARKS).translate(_PUNCTUATION_BRACKETS))
+    _check_syntax(cleaned)
     if _parser is None:
         _parser = _make_parser()
     expansion = Expansion(schema, ranking, reader, list(TEXT_FIELDS) if scope == ALL_SCOPES else [scope], memo)
@@ -231,7 +334,10 @@ def parse_query(
         ignored_stop_words=expansion.ignored,
         exact_forms=expansion.exact_forms,
         written_forms=expansion.written_forms,
+        exact_frequencies=expansion.exact_frequencies,
+        documents=reader.doc_count() if reader is not None else 0,
         cost=expansion.cost,
+        repairs=repairs,
     )
     if expansion.cost is not None:
         # The tiers of a short query read terms of their own (the written forms): the tiers

@@ -59,6 +59,19 @@ class Ranking:
     exact_tier_max_words: int = 3
     # Whether the written-form tier applies (with the exact-form tier).
     written_tier: bool = True
+    # Of a query of several words, a word earns the exact-form tier only when its idf is
+    # at least this share of the rarest word's (0: every word earns it), so الملك
+    # written exactly weighs less than the name asked about.
+    tier_rarity: float = 0.5
+    # Of a query of several words, whether only documents holding every word earn
+    # the exact-form tiers.  Otherwise a sentence repeating the common words of a
+    # question exactly outranks the one holding its rare word by a stem (measured:
+    # docs/quality.md, `tiers-anywhere`).
+    exact_tier_needs_all: bool = True
+    # Whether a word held only through its root or 4-grams counts as held for the
+    # every-word tier (a root shared by chance: كاتب, مكتبة).  They still match and
+    # add score below it (`relatives-in-all-tier`).
+    relatives_in_all_tier: bool = False
 
     def __post_init__(self):
         if self.saturation not in ("word", "field"):

@@ -29,9 +29,13 @@ import numpy as np
 from whoosh.analysis.acore import unstopped
 from whoosh.formats import Frequency, Positions
 
-from ..analysis.chain import TokenReplay, token_replay, tokens_of
+from ..analysis.chain import TokenReplay, forget_words, token_replay, tokens_of
 from .positions import decode_positions
 from .schema import TEXT_FIELDS
+
+# New tokens learned between two emptyings of the analysis's word caches (chain.forget_words):
+# the writer analyzes each distinct token once, so they would only grow.
+LEARNED_BETWEEN_FORGETTING = 50_000
 
 # The fields that read one text (the exact, stem and spelling fields of a title or body): its tokens are kept once.
 _SCOPE_OF = {name: scope for scope, fields in TEXT_FIELDS.items() for name in fields.indexed().values()}
@@ -141,6 +145,8 @@ class Inverter:
                         number = ids[word] = len(ids)
                         for table in self._tables:
                             table.learn(word)
+                        if number % LEARNED_BETWEEN_FORGETTING == LEARNED_BETWEEN_FORGETTING - 1:
+                            forget_words()
                     numbers[at] = number
         self._last = (value, numbers)
         return numbers

@@ -26,6 +26,7 @@ from whoosh.analysis.acore import unstopped
 from whoosh.util.numeric import _length_byte_cache
 
 from ..analysis.chain import AnalysisSettings, gram_analyzer, root_analyzer
+from ..analysis.stopwords import folded_stop_words
 from .inversion import int32s
 from .schema import DERIVED_KINDS, TEXT_FIELDS, FieldSet
 
@@ -64,7 +65,12 @@ def analyzer(kind: str, settings: AnalysisSettings):
 
 
 def relatives_of(word: str, kind: str, settings: AnalysisSettings) -> list[str]:
-    """The relatives of ``kind`` of one exact term, repeats kept (a 4-gram twice in a stem counts twice)."""
+    """The relatives of ``kind`` of one exact term, repeats kept (a 4-gram twice in a stem counts twice).
+
+    None for a term that is a stop word in any spelling it stands for: the exact
+    term علي holds على the preposition too, whose root would join them all."""
+    if word in folded_stop_words(settings.stop_list):
+        return []
     return [t.text for t in unstopped(analyzer(kind, settings)(word, mode="index"))]
 
 

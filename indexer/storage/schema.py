@@ -81,6 +81,8 @@ class SignatureField(FieldType):
 
 
 # Bumped whenever analysis or schema change in a way that needs a rebuild.
+# 9: stop words are decided on the written form (علي is a word, على is not), and ت
+# before an attached pronoun is also read as ة (مساحتها meets مساحة).
 # 8: near-duplicate signatures hash shingles from rensa's word hashes (cheaper;
 # the values differ from version 7's, so the two cannot be compared).
 # 7: a body's repeated passages are found word by word as whitespace cuts them.
@@ -92,7 +94,7 @@ class SignatureField(FieldType):
 # 4: the analysis classes moved into packages by stage (indexer/analysis/,
 # indexer/storage/): an index pickles them by module, so older ones must be
 # rebuilt (the engine checks the version before Whoosh opens an index).
-ANALYSIS_VERSION = 8
+ANALYSIS_VERSION = 9
 
 
 @dataclass(frozen=True)
