@@ -54,6 +54,8 @@ class Evaluation:
         # all-words tier and in the any-word union), by id: their answers are kept in ``done``.
         self.shared = shared
         self.done = {}
+        # Which documents a node matches, for nodes only a tier asks about (tier_nodes.py).
+        self.masks = {}
         # Each phrase's (documents, scores), by field, words and slop (phrase_nodes.py).
         self.phrases = {}
         # WordGroup idf weights by id, computed on the whole index (shared by segments).

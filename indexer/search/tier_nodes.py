@@ -27,13 +27,23 @@ def tier(ev: Evaluation, q: Q.ConstantScoreQuery) -> Match:
 
 
 def _matching(ev: Evaluation, q) -> np.ndarray:
-    """Which documents ``q`` matches, without their scores when it is a
-    term or a union of terms."""
+    """Which documents ``q`` matches, without their scores when it is a term, or an
+    AND or OR of such (the every-word tier of the words held, the tiers under it)."""
     kind = type(q)
-    # A node the tree holds elsewhere too is evaluated whole once (Evaluation.run keeps it).
-    if id(q) in ev.shared or not (kind is Q.Term or (kind is Q.Or and not q.scale)):
+    key = id(q)
+    if key in ev.done:  # scored already: its mask is known
+        return ev.done[key].mask
+    if key in ev.masks:
+        return ev.masks[key]
+    if kind is Q.Term:
+        mask = documents_holding(ev, [(q.fieldname, q.text)])
+    elif kind is Q.Or and not q.scale and all(type(t) is Q.Term for t in q.subqueries):
+        mask = documents_holding(ev, ((term.fieldname, term.text) for term in q.subqueries))
+    elif kind in (Q.And, Q.Or) and not (kind is Q.Or and q.scale):
+        masks = [_matching(ev, child) for child in q.subqueries]
+        mask = np.logical_and.reduce(masks) if kind is Q.And else np.logical_or.reduce(masks)
+    else:
         return ev.run(q).mask
-    terms = [q] if kind is Q.Term else q.subqueries
-    if any(type(t) is not Q.Term for t in terms):
-        return ev.run(q).mask
-    return documents_holding(ev, ((term.fieldname, term.text) for term in terms))
+    if key in ev.shared:  # held more than once (the every-word node under each tier): once
+        ev.masks[key] = mask
+    return mask
