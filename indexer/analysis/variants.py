@@ -16,7 +16,8 @@ two purposes:
 - other spellings: a search collects the words filed under its word's key
   and keeps those within one edit (two for long words) of what was typed:
   بلينكين for بلينكن, not تقارير for تكرار.  Only words of five letters or
-  more have a key of their own; a shorter word is filed under itself.
+  more have a key of their own; a shorter word is filed under itself with
+  doubled letters written once, and meets only those spellings (طاوس, طاووس).
 - the spelling typed first: among words normalization joins, the one
   written as typed (مدرسه, not مدرسة) is a term of its own.
 
@@ -55,9 +56,15 @@ def _key(base: str) -> str | None:
     return key if len(key) >= MIN_KEY else None
 
 
+def _collapsed(base: str) -> str:
+    """``base`` with each run of one letter written once: داوود and داود, طاووس and طاوس."""
+    return "".join(ch for i, ch in enumerate(base) if i == 0 or ch != base[i - 1])
+
+
 def normalized_key(base: str) -> str:
-    """The key a normalized word without proclitics is filed under: its spelling key, or itself."""
-    return _key(base) or base
+    """The key a normalized word without proclitics is filed under: its spelling key, or,
+    for a word too short to have one, itself with doubled letters written once."""
+    return _key(base) or _collapsed(base)
 
 
 @lru_cache(maxsize=200_000)
@@ -89,13 +96,15 @@ def other_spellings(reader, fieldname: str, word: str, limit: int) -> tuple[list
     """
     base = light_bases(word)[0]
     key = _key(base)
+    # A short word meets only the same word with a letter doubled or written once
+    # (طاوس, طاووس): one edit would join names apart (محمد, محمود).
+    short = key is None
+    key = key or _collapsed(base)
     terms, words = [], set()
-    if not key:
-        return terms, words
     for indexed in reader.expand_prefix(fieldname, key + SEPARATOR):
         indexed = indexed.decode("utf-8")
         other = normalize_word(split_term(indexed)[1])
-        if other != base and (other in words or close_spelling(base, other)):
+        if other != base and (other in words or (_collapsed(other) == key if short else close_spelling(base, other))):
             terms.append(indexed)
             words.add(other)
             if len(terms) >= limit:
