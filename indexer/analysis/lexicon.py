@@ -16,7 +16,6 @@ from importlib import resources
 
 from .normalize import normalize_word
 
-WAW = "و"
 # Endings of a past-tense verb: ولدت (she was born) is ولد, وصلوا is وصل.
 VERB_ENDINGS = ("تما", "تم", "تن", "نا", "وا", "ت", "ن", "ا")
 

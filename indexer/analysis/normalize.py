@@ -88,9 +88,14 @@ def normalize_word(word: str) -> str:
 
     Cached because running text repeats the same few thousand words.
     """
+    return _mapped(word, _TABLE)
+
+
+def _mapped(word: str, table: dict) -> str:
+    """One token through a character ``table`` (ligatures unfolded first), lowercased."""
     if _has_presentation_forms(word):
         word = unicodedata.normalize("NFKC", word)
-    return word.translate(_TABLE).lower()
+    return word.translate(table).lower()
 
 
 # The stop list's form of a word (stopwords.py): normalized, except that ى stays
@@ -102,9 +107,7 @@ _STOP_TABLE = {cp: repl for cp, repl in _TABLE.items() if cp not in (ord(araby.A
 @lru_cache(maxsize=200_000)
 def stop_form(word: str) -> str:
     """``word`` as the stop list compares it: normalized but for ى and آ."""
-    if _has_presentation_forms(word):
-        word = unicodedata.normalize("NFKC", word)
-    return word.translate(_STOP_TABLE).lower()
+    return _mapped(word, _STOP_TABLE)
 
 
 def _text_table():
@@ -145,9 +148,7 @@ def written_word(word: str) -> str:
     إلى and الى, مدرسة and مدرسه keep apart here, so a search can prefer the
     form a person typed among the documents that normalization joins.
     """
-    if _has_presentation_forms(word):
-        word = unicodedata.normalize("NFKC", word)
-    return word.translate(_MARKS).lower()
+    return _mapped(word, _MARKS)
 
 
 _LONG_VOWELS = "اوي"

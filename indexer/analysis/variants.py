@@ -52,7 +52,7 @@ def _key(base: str) -> str | None:
     mapped = base.translate(_CLASSES)
     letters = [mapped[0]] + [ch for ch in mapped[1:] if ch not in _VOWELS]
     # A doubled consonant is written once or twice (ماكرون / ماكّرون after shadda is gone).
-    key = "".join(ch for i, ch in enumerate(letters) if i == 0 or ch != letters[i - 1])
+    key = _collapsed("".join(letters))
     return key if len(key) >= MIN_KEY else None
 
 

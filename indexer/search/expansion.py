@@ -86,10 +86,11 @@ class Expansion:
         self.exact_frequencies.append(frequency)
 
     def exact_frequency(self, terms: list[Q.Term]) -> int | None:
-        """Documents holding the commonest of ``terms`` (a word's exact form in each scope)."""
-        if self.reader is None:
+        """Documents holding the commonest of ``terms`` (a word's exact form in each scope),
+        read through the query's cost, which looks the same terms up and remembers them."""
+        if self.cost is None:
             return None
-        return max(self.reader.doc_frequency(t.fieldname, t.text) for t in terms)
+        return max(self.cost.doc_frequency(t.fieldname, t.text) for t in terms)
 
     def weight(self, scope: str, kind: str) -> float:
         return self.ranking.weight(scope, kind)

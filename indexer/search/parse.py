@@ -92,7 +92,8 @@ class ParsedQuery:
     exact_frequencies: list[int | None] = field(default_factory=list)
     # Documents in the index (0 without one): with the frequencies, each word's rarity.
     documents: int = 0
-    _held: Q.Query | None = field(default=None, repr=False)
+    # The every-word query without relatives, made on first use (every_word_held).
+    _held_query: Q.Query | None = field(default=None, repr=False)
     # What the search will read (query_cost.py), when parsed with the index at hand.
     cost: QueryCost | None = None
     # Syntax read as text rather than refused (an unpaired quotation mark or bracket).
@@ -135,9 +136,9 @@ class ParsedQuery:
         """What a document must match to hold every word (the query itself, or without relatives)."""
         if ranking.relatives_in_all_tier:
             return self.query
-        if self._held is None:
-            self._held = _held(self.query) or self.query
-        return self._held
+        if self._held_query is None:
+            self._held_query = _held(self.query) or self.query
+        return self._held_query
 
 
 def _idf(frequency: int, documents: int) -> float:

@@ -99,10 +99,14 @@ class QueryCost:
             self.memo[key] = found = int(found)
         return found
 
+    def doc_frequency(self, field: str, text) -> int:
+        """Documents holding ``text`` in ``field``, remembered with the rest."""
+        return self._statistic("documents", field, text)
+
     def query(self, q: Q.Query) -> None:
         """Spend what scoring ``q`` reads; a prefix's words are spent as they are read (``prefix``)."""
         if type(q) is Q.Term:
-            self.spend(1, self._statistic("documents", q.fieldname, q.text))
+            self.spend(1, self.doc_frequency(q.fieldname, q.text))
         elif type(q) is RelativeTerm:
             self.spend(1, self._statistic("relative", q.fieldname, q.text))
         elif type(q) is Q.Phrase:
