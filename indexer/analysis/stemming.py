@@ -15,7 +15,7 @@ forms are ا.
 from functools import lru_cache
 from importlib import resources
 
-from .lexicon import begins_with_waw, waw_words
+from .lexicon import begins_with_waw, past_verb, waw_words
 
 # Definite-article groups, longest first; each may carry و or ف in front.
 _ARTICLES = ("ال", "بال", "كال", "لل")
@@ -155,6 +155,10 @@ def _base_stems(base: str) -> list[str]:
     second after ا (حياتها -> حي, حيا), none after a longer word's ا (اجتماعاتهم -> اجتماع)."""
     marbuta = _marbuta_form(base)
     if marbuta is None:
+        verb = past_verb(base)
+        if verb is not None:
+            # فازت, أعلنت, قالوا: the verb's stem first, the word's own after.
+            return [_strip_suffixes(verb), _strip_suffixes(base)]
         return [_strip_suffixes(base)]
     if marbuta.endswith("اه"):
         if len(marbuta) - 2 > MAX_BEFORE_AH:

@@ -2,14 +2,14 @@
 
 Two lists, chosen by name when the index is built:
 
-- ``function`` (the default): the lexicon's lemmas (not their thousands of
-  clitic-inflected forms: فيها, بها and the like reach the stop list through
-  the light stemmer's prefixes anyway, and the inflected list holds content
-  words such as الشمالي and العامة), without the classes that carry meaning
-  in a search (directions and places such as جنوب, times such as مرة,
-  superlatives such as أكثر, the verbs of the كان/كاد families such as قام,
-  single letters), plus the question words a natural-language question starts
-  with.  Measured in docs/quality.md.
+- ``function`` (the default): the lexicon's lemmas without the classes that
+  carry meaning in a search (directions and places such as جنوب, times such
+  as مرة, superlatives such as أكثر, the verbs of the كان/كاد families such
+  as قام, single letters), plus the question words a natural-language
+  question starts with, plus those lemmas as they stand with clitics
+  (``clitic_forms``: فيها, عليه, لأنه, والتي), which a light stemmer would
+  otherwise cut into stems such as في and يها that match every document
+  holding فيه.  Measured in docs/quality.md.
 - ``full``: every form in the lexicon, the list the engine used first.
 """
 
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from .lexicon import dictionary_words
 from .normalize import normalize_word, stop_form
 
 # Lexicon classes (class_word) of lemmas that are content in a search.
@@ -43,6 +44,16 @@ QUESTION_WORDS = ("ما", "ماذا", "لماذا", "متى", "كم", "أين", 
 # madda, is a word: stop forms keep the madda).
 STRAY_WORDS = ("ال",)
 
+# Lemmas whose forms with a pronoun are content words (أبيه his father, ابنه his son,
+# عينه his eye, عامتهم), or whose clitic forms spell common words (فعل is ف + عل,
+# ولأية spells ولاية once hamza and ة are folded).
+CONTENT_WHEN_INFLECTED = frozenset(
+    "أب أبا أبو أبي أخ أخا أخو أخي حم حما حمو حمي فا فو ابن بن شطر شبه عين عامة عل أي أية تي ته تين ذا ذي ريث سوى"
+    .split()
+)
+# علي is a name as often as it is على with ي (on me): a word (see is_stop).
+NAMES = ("علي",)
+
 STOP_LISTS = ("function", "full")
 DEFAULT_STOP_LIST = "function"
 
@@ -66,10 +77,34 @@ def stop_words(name: str = DEFAULT_STOP_LIST) -> frozenset[str]:
             if not CONTENT_CLASSES.intersection(lexicon.get_wordclass(lemma))
         ]
         words.extend(QUESTION_WORDS)
+        words.extend(clitic_forms(lexicon, frozenset(words)))
     else:
         raise ValueError(f"unknown stop list {name!r}; choose one of {', '.join(STOP_LISTS)}")
     words = [*words, *STRAY_WORDS]
-    return frozenset(filter(None, (stop_form(w) for w in words)))
+    return frozenset(filter(None, (stop_form(w) for w in words))) - {stop_form(n) for n in NAMES}
+
+
+def clitic_forms(lexicon, lemmas: frozenset[str]) -> list[str]:
+    """The lexicon's forms of ``lemmas`` with clitics: و/ف/ب/ل/ك before, a pronoun after
+    (فيها, عليه, لأنه, والتي, وكذلك).  Left out: forms with the question's أ before
+    them (أمن, ألم spell security and pain); forms of ``CONTENT_WHEN_INFLECTED``; and
+    forms whose letters spell a noun or verb of the dictionary (فعل, فلم, وهم, لذة),
+    unless they are the bare particle with a pronoun, which is what such letters
+    nearly always are in a text (عليه, منه, أنه)."""
+    known = dictionary_words()
+    found = []
+    for form in lexicon.stopwords_list():
+        readings = lexicon.forms_dict.get(form, ())
+        if not readings or form in lemmas:
+            continue
+        if any(r["procletic"].startswith("أ") or r["original"] not in lemmas
+               or r["original"] in CONTENT_WHEN_INFLECTED for r in readings):
+            continue
+        if normalize_word(form) in known and not all(
+                r["encletic"] != "-" and r["procletic"] in ("-", "و-", "ف-") for r in readings):
+            continue
+        found.append(form)
+    return found
 
 
 @lru_cache(maxsize=None)
