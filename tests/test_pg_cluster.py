@@ -17,6 +17,13 @@ import pytest
 
 from indexer.storage.postgres import cluster
 
+# As the browser tests do: skipped where Debian's postgresql is missing, except in CI (.ci/run installs it).
+try:
+    cluster.binary("initdb")
+except cluster.ClusterError as exc:
+    if not os.environ.get("CI"):
+        pytest.skip(str(exc), allow_module_level=True)
+
 
 def _free_ports(count: int) -> int:
     """A first port of ``count`` consecutive free loopback ports."""
