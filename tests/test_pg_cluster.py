@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import socket
 import subprocess
 import sys
@@ -47,7 +48,7 @@ def folder():
     yield top / "cluster"
     if (top / "cluster" / cluster.STATE_FILE).exists():
         cluster.stop(top / "cluster")
-    subprocess.run(["rm", "-rf", str(top)], check=False)
+    shutil.rmtree(top, ignore_errors=True)
 
 
 def _command(*args: str) -> subprocess.CompletedProcess:

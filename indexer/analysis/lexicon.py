@@ -66,13 +66,6 @@ def past_verb(word: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=1)
-def dictionary_words() -> frozenset[str]:
-    """Every noun and verb of the dictionary, normalized (فعل, ولاية, لذة)."""
-    nouns, verbs = dictionary_entries()
-    return nouns | verbs
-
-
 def begins_with_waw(word: str, noun_stems: frozenset[str] = frozenset()) -> bool:
     """Whether the normalized ``word`` (proclitic article already off) is a dictionary word
     that begins with و: a noun as written or by its stem (``noun_stems``), or a verb

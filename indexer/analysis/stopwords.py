@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .lexicon import dictionary_words
+from .lexicon import dictionary_entries
 from .normalize import normalize_word, stop_form
 
 # Lexicon classes (class_word) of lemmas that are content in a search.
@@ -81,26 +81,27 @@ def stop_words(name: str = DEFAULT_STOP_LIST) -> frozenset[str]:
     else:
         raise ValueError(f"unknown stop list {name!r}; choose one of {', '.join(STOP_LISTS)}")
     words = [*words, *STRAY_WORDS]
-    return frozenset(filter(None, (stop_form(w) for w in words))) - {stop_form(n) for n in NAMES}
+    return frozenset(filter(None, (stop_form(w) for w in words)))
 
 
 def clitic_forms(lexicon, lemmas: frozenset[str]) -> list[str]:
     """The lexicon's forms of ``lemmas`` with clitics: و/ف/ب/ل/ك before, a pronoun after
     (فيها, عليه, لأنه, والتي, وكذلك).  Left out: forms with the question's أ before
-    them (أمن, ألم spell security and pain); forms of ``CONTENT_WHEN_INFLECTED``; and
-    forms whose letters spell a noun or verb of the dictionary (فعل, فلم, وهم, لذة),
+    them (أمن, ألم spell security and pain); forms of ``CONTENT_WHEN_INFLECTED``; NAMES;
+    and forms whose letters spell a noun or verb of the dictionary (فعل, فلم, وهم, لذة),
     unless they are the bare particle with a pronoun, which is what such letters
     nearly always are in a text (عليه, منه, أنه)."""
-    known = dictionary_words()
+    nouns, verbs = dictionary_entries()
     found = []
     for form in lexicon.stopwords_list():
         readings = lexicon.forms_dict.get(form, ())
-        if not readings or form in lemmas:
+        if not readings or form in lemmas or form in NAMES:
             continue
         if any(r["procletic"].startswith("أ") or r["original"] not in lemmas
                or r["original"] in CONTENT_WHEN_INFLECTED for r in readings):
             continue
-        if normalize_word(form) in known and not all(
+        letters = normalize_word(form)
+        if (letters in nouns or letters in verbs) and not all(
                 r["encletic"] != "-" and r["procletic"] in ("-", "و-", "ف-") for r in readings):
             continue
         found.append(form)

@@ -15,7 +15,6 @@ person is told what is wrong instead of getting a surprising result.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 
@@ -25,7 +24,7 @@ from whoosh.fields import TEXT, Schema
 
 from ..analysis.chain import written_analyzer
 from ..storage.schema import TEXT_FIELDS
-from .bm25f import WordGroup
+from .bm25f import WordGroup, idf
 from .expand_boolean import expand
 # Also importable from here, the face of query parsing: the limits a query is
 # held to (bench/, quality/) and the prefix node the array scorer runs (term_at_a_time.py).
@@ -121,7 +120,7 @@ class ParsedQuery:
         places = list(range(len(self.exact_forms)))
         if len(places) < 2 or not ranking.tier_rarity or not self.documents:
             return places
-        rarity = [None if f is None else _idf(f, self.documents) for f in self.exact_frequencies]
+        rarity = [None if f is None else idf(self.documents, f) for f in self.exact_frequencies]
         rarest = max((r for r in rarity if r is not None), default=0.0)
         return [i for i in places if rarity[i] is None or rarity[i] >= ranking.tier_rarity * rarest]
 
@@ -139,11 +138,6 @@ class ParsedQuery:
         if self._held_query is None:
             self._held_query = _held(self.query) or self.query
         return self._held_query
-
-
-def _idf(frequency: int, documents: int) -> float:
-    # BM25's idf (as bm25f.py weighs a word), never below 0.
-    return math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5))
 
 
 def _held(q: Q.Query) -> Q.Query | None:

@@ -104,10 +104,11 @@ def _run(command: list[str], log: Path | None = None) -> subprocess.CompletedPro
 
 
 def _give_to_server_user(folder: Path) -> None:
+    """``folder`` owned by the servers' user when we are root (initdb makes each server's
+    folder inside it as that user), and refused when that user cannot reach it."""
     if os.geteuid() == 0:
         entry = pwd.getpwnam(SERVER_USER)
-        for path in [folder, *folder.rglob("*")]:
-            os.chown(path, entry.pw_uid, entry.pw_gid)
+        os.chown(folder, entry.pw_uid, entry.pw_gid)
         if subprocess.run(_as_server_user() + ["test", "-w", str(folder.resolve())]).returncode != 0:
             raise ClusterError(f"the {SERVER_USER} user cannot reach {folder}: choose a folder whose parents "
                                "every user may enter (under /tmp, for example)")
@@ -119,8 +120,6 @@ def _initialized(data: Path) -> bool:
 
 def _init(folder: Path, server: Server) -> None:
     data = folder / server.name
-    data.mkdir(parents=True, exist_ok=True)
-    _give_to_server_user(folder)
     _run([binary("initdb"), "-D", str(data), "-U", SERVER_USER, "--auth=trust", "-E", "UTF8",
           "--locale=C.UTF-8", "--no-instructions"])
     settings = {**SETTINGS, "port": str(server.port), "unix_socket_directories": f"'{folder.resolve()}'"}
@@ -153,30 +152,33 @@ def _create_database(folder: Path, server: Server) -> None:
 def start(folder: Path, shards: int = DEFAULT_SHARDS, port: int = DEFAULT_PORT) -> list[Server]:
     """Initialize (once) and start the coordinator and ``shards`` shard servers in ``folder``."""
     folder = Path(folder)
-    state = folder / STATE_FILE
-    if state.is_file():
-        known = json.loads(state.read_text(encoding="utf-8"))
-        if (known["shards"], known["port"]) != (shards, port):
-            raise ClusterError(f"{folder} holds a cluster of {known['shards']} shards from port {known['port']}; "
-                               "stop it and start in another folder")
+    known = _state(folder)
+    if known is not None and (known["shards"], known["port"]) != (shards, port):
+        raise ClusterError(f"{folder} holds a cluster of {known['shards']} shards from port {known['port']}; "
+                           "stop it and start in another folder")
     folder.mkdir(parents=True, exist_ok=True)
+    _give_to_server_user(folder)
     cluster = servers(shards, port)
     for server in cluster:
         if not _initialized(folder / server.name):
             _init(folder, server)
-    state.write_text(json.dumps({"shards": shards, "port": port}), encoding="utf-8")
-    _give_to_server_user(folder)
+    (folder / STATE_FILE).write_text(json.dumps({"shards": shards, "port": port}), encoding="utf-8")
     for server in cluster:
         _start(folder, server)
         _create_database(folder, server)
     return cluster
 
 
-def _known(folder: Path) -> list[Server]:
+def _state(folder: Path) -> dict | None:
+    """The shape of the cluster ``folder`` holds ({"shards", "port"}), None when it holds none."""
     state = Path(folder) / STATE_FILE
-    if not state.is_file():
+    return json.loads(state.read_text(encoding="utf-8")) if state.is_file() else None
+
+
+def _known(folder: Path) -> list[Server]:
+    known = _state(folder)
+    if known is None:
         raise ClusterError(f"{folder} holds no cluster (no {STATE_FILE})")
-    known = json.loads(state.read_text(encoding="utf-8"))
     return servers(known["shards"], known["port"])
 
 
