@@ -108,6 +108,10 @@ def test_start_refuses_a_folder_holding_another_cluster(folder):
     other = _command("start", str(folder), "--shards", "3", "--port", str(port))
     assert other.returncode == 1
     assert "holds a cluster of 1 shards" in other.stderr
+    unknown = _command("stop", str(folder), "--only", "shard2")
+    assert unknown.returncode == 1
+    assert "no server named 'shard2'; its servers: coordinator, shard1" in unknown.stderr
+    assert _command("status", str(folder)).stdout.split() == ["coordinator", "running", "shard1", "running"]
 
 
 def test_stop_and_status_of_a_folder_without_a_cluster_say_so(tmp_path):

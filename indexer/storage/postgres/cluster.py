@@ -185,7 +185,11 @@ def _known(folder: Path) -> list[Server]:
 def stop(folder: Path, only: str | None = None) -> None:
     """Stop every server of ``folder`` (or the one named ``only``: shard1, coordinator)."""
     folder = Path(folder)
-    for server in _known(folder):
+    known = _known(folder)
+    if only is not None and only not in {server.name for server in known}:
+        raise ClusterError(f"{folder} has no server named {only!r}; its servers: "
+                           + ", ".join(server.name for server in known))
+    for server in known:
         if only is None or server.name == only:
             if _running(folder, server):
                 _run([binary("pg_ctl"), "stop", "-w", "-m", "fast", "-D", str(folder / server.name)])
